@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * linalg.h: the only BLAS/LAPACK shim of libntkmc.
+ *
+ * Every other module calls these wrappers, never the Fortran symbols.  The
+ * wrappers take size_t dimensions and narrow them to the BLAS integer type
+ * (32-bit LP64 BLAS), pass the hidden Fortran string lengths, and keep
+ * LAPACK's info convention (< 0: bad argument, > 0: numerical failure).
+ * All matrices are column-major; "uplo" is 'L' or 'U', "trans" 'N' or 'T'.
+ */
+#ifndef NTKMC_BASE_LINALG_H
+#define NTKMC_BASE_LINALG_H
+
+#include <stddef.h>
+#include <glib.h>
+
+/* Largest dimension or leading dimension the BLAS integer can carry. */
+#define NTKMC_BLAS_INT_MAX ((size_t) G_MAXINT32)
+
+/*
+ * ntkmc_linalg_check_dim: TRUE when @value fits the BLAS integer; otherwise
+ * sets NTKMC_ERROR_TOO_LARGE naming @what.
+ */
+gboolean ntkmc_linalg_check_dim (size_t value, const char *what,
+                                 GError **error);
+
+/* C := alpha A^T A + beta C (trans 'T', A k x n) or alpha A A^T + beta C
+ * (trans 'N', A n x k); C n x n, only the @uplo triangle is written. */
+void ntkmc_linalg_syrk (char uplo, char trans, size_t n, size_t k,
+                        double alpha, const double *a, size_t lda,
+                        double beta, double *c, size_t ldc);
+
+/* C := alpha op(A) op(B) + beta C, C m x n, op(A) m x k, op(B) k x n. */
+void ntkmc_linalg_gemm (char transa, char transb, size_t m, size_t n, size_t k,
+                        double alpha, const double *a, size_t lda,
+                        const double *b, size_t ldb,
+                        double beta, double *c, size_t ldc);
+
+/* Cholesky factorization of the n x n SPD matrix A (the @uplo triangle is
+ * read and overwritten by the factor). Returns LAPACK's info. */
+int ntkmc_linalg_potrf (char uplo, size_t n, double *a, size_t lda);
+
+/* Solves A X = B with the factor from potrf; B is n x nrhs, overwritten. */
+int ntkmc_linalg_potrs (char uplo, size_t n, size_t nrhs, const double *a,
+                        size_t lda, double *b, size_t ldb);
+
+/* 1-norm of the symmetric n x n matrix whose @uplo triangle is stored. */
+double ntkmc_linalg_lansy_one (char uplo, size_t n, const double *a,
+                               size_t lda);
+
+/* Reciprocal 1-norm condition estimate from a Cholesky factor; @anorm is
+ * the 1-norm of the original matrix. Returns info; *rcond is set. */
+int ntkmc_linalg_pocon (char uplo, size_t n, const double *a, size_t lda,
+                        double anorm, double *rcond);
+
+#endif

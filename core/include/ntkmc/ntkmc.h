@@ -1,0 +1,618 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ntkmc.h: the public interface of libntkmc, matrix completion with the neural
+ * tangent kernel of infinitely wide networks (Radhakrishnan, Stefanakis,
+ * Belkin & Uhler, PNAS 2022).
+ *
+ * Conventions used throughout:
+ *  - Every matrix is column-major and passed as (pointer, leading dimension):
+ *    element (i, j) of an m x n matrix A with leading dimension lda >= m is
+ *    A[i + j * lda].
+ *  - Sizes are size_t; the narrowing to the BLAS integer type is checked
+ *    inside the library (NTKMC_ERROR_TOO_LARGE).
+ *  - Recoverable runtime errors (bad data, a kernel that is not positive
+ *    definite, a corrupt file, cancellation) are reported through a GError
+ *    in the NTKMC_ERROR domain: the function returns FALSE or NULL and sets
+ *    @error.  Programmer errors (NULL where an object is required, an ld
+ *    smaller than the row count) are caught with g_return_val_if_fail.
+ *  - Numeric routines write into memory the caller allocated and keep no
+ *    pointer to it after they return.  Inputs are never modified.
+ *  - No global state: thread counts and callbacks live in an NtkmcContext.
+ */
+#ifndef NTKMC_H
+#define NTKMC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define NTKMC_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------ errors */
+
+/**
+ * NTKMC_ERROR:
+ *
+ * The GError domain of every error libntkmc reports.
+ */
+#define NTKMC_ERROR (ntkmc_error_quark ())
+GQuark ntkmc_error_quark (void);
+
+/**
+ * NtkmcError:
+ * @NTKMC_ERROR_INVALID: an argument or input value is not acceptable (the
+ *   message names it): zero-norm prior column, a row with no observed entry,
+ *   a negative ridge, a malformed text table...
+ * @NTKMC_ERROR_NOT_SPD: a kernel matrix is not (numerically) positive
+ *   definite; the message gives the failing system and suggests a ridge.
+ * @NTKMC_ERROR_TOO_LARGE: a size does not fit the BLAS integer type or the
+ *   memory that can be allocated.
+ * @NTKMC_ERROR_IO: a file could not be opened, read, mapped or written.
+ * @NTKMC_ERROR_FORMAT: a file is not in the expected format, or is
+ *   truncated or corrupt (bad magic, version, checksum, byte order...).
+ * @NTKMC_ERROR_MISMATCH: a file is valid but does not fit the problem it is
+ *   used for (another architecture, prior, activation or size).
+ * @NTKMC_ERROR_CANCELLED: the progress callback asked to stop.
+ */
+typedef enum {
+  NTKMC_ERROR_INVALID,
+  NTKMC_ERROR_NOT_SPD,
+  NTKMC_ERROR_TOO_LARGE,
+  NTKMC_ERROR_IO,
+  NTKMC_ERROR_FORMAT,
+  NTKMC_ERROR_MISMATCH,
+  NTKMC_ERROR_CANCELLED
+} NtkmcError;
+
+/* ----------------------------------------------------------------- context */
+
+/**
+ * NtkmcProgressFunc:
+ * @fraction: work done so far, in [0, 1].
+ * @message: (nullable): what is being done now, e.g. "factorizing".
+ * @user_data: the pointer given to ntkmc_context_set_progress().
+ *
+ * Called from the thread that called into the library (never from worker
+ * threads), at least at every phase boundary.
+ *
+ * Returns: TRUE to go on, FALSE to cancel (the call then fails with
+ *   NTKMC_ERROR_CANCELLED and leaves every output untouched).
+ */
+typedef gboolean (*NtkmcProgressFunc) (double fraction, const char *message,
+                                       gpointer user_data);
+
+/**
+ * NtkmcContext:
+ *
+ * Opaque per-caller state: the number of threads to use and the progress /
+ * cancel callback.  A context may be used by one thread at a time.
+ */
+typedef struct _NtkmcContext NtkmcContext;
+
+/**
+ * ntkmc_context_new:
+ * @n_threads: threads for numeric work (OpenMP loops and BLAS); 0 = one per
+ *   online processor.
+ *
+ * Returns: (transfer full): a new context; free with ntkmc_context_free().
+ */
+NtkmcContext *ntkmc_context_new (int n_threads);
+void ntkmc_context_free (NtkmcContext *ctx);
+int ntkmc_context_get_n_threads (const NtkmcContext *ctx);
+void ntkmc_context_set_progress (NtkmcContext *ctx, NtkmcProgressFunc func,
+                                 gpointer user_data);
+
+/* ------------------------------------------------------------- activations */
+
+/**
+ * NtkmcActivationKind:
+ * @NTKMC_ACT_RELU: phi(x) = max(x, 0), c = sqrt(2).
+ * @NTKMC_ACT_LEAKY_RELU: phi(x) = max(x, slope * x), c = sqrt(2 / (1 + slope^2)).
+ * @NTKMC_ACT_IDENTITY: phi(x) = x, c = 1 (a linear network).
+ */
+typedef enum {
+  NTKMC_ACT_RELU,
+  NTKMC_ACT_LEAKY_RELU,
+  NTKMC_ACT_IDENTITY
+} NtkmcActivationKind;
+
+/**
+ * NtkmcActivation:
+ * @kind: the nonlinearity.
+ * @slope: the negative slope of NTKMC_ACT_LEAKY_RELU (ignored otherwise).
+ *
+ * Dual activations are normalized so that dual(1) = 1: the constant c of the
+ * paper's Eq. 6 is applied (c^2 = 1 / E[phi(u)^2], u ~ N(0, 1)).
+ */
+typedef struct {
+  NtkmcActivationKind kind;
+  double slope;
+} NtkmcActivation;
+
+/** The LeakyReLU slope of the reference implementation. */
+#define NTKMC_LEAKY_RELU_DEFAULT_SLOPE 0.01
+
+/**
+ * ntkmc_activation_parse:
+ * @text: "relu", "identity", "lrelu" (slope 0.01) or "lrelu:SLOPE".
+ * @act: (out): the parsed activation.
+ *
+ * Returns: TRUE on success; sets @error (NTKMC_ERROR_INVALID) otherwise.
+ */
+gboolean ntkmc_activation_parse (const char *text, NtkmcActivation *act,
+                                 GError **error);
+
+/**
+ * ntkmc_activation_to_string:
+ *
+ * Returns: (transfer full): the canonical text form that
+ *   ntkmc_activation_parse() reads back ("relu", "lrelu:0.01", "identity").
+ */
+char *ntkmc_activation_to_string (const NtkmcActivation *act);
+
+/**
+ * ntkmc_dual:
+ * @xi: a cosine; clamped to [-1, 1].
+ *
+ * Returns: the normalized dual activation c^2 E[phi(u) phi(v)] for (u, v)
+ *   standard normal with correlation @xi.
+ */
+double ntkmc_dual (const NtkmcActivation *act, double xi);
+
+/**
+ * ntkmc_dual_deriv:
+ * @xi: a cosine; clamped to [-1, 1].
+ *
+ * Returns: d ntkmc_dual / d xi = c^2 E[phi'(u) phi'(v)].
+ */
+double ntkmc_dual_deriv (const NtkmcActivation *act, double xi);
+
+/**
+ * ntkmc_kappa:
+ * @depth: number of hidden (nonlinear) layers d >= 1 (Theorem 1).
+ * @xi: a cosine; clamped to [-1, 1].
+ *
+ * Returns: kappa_d(xi), defined by kappa_0(xi) = xi and
+ *   kappa_h(xi) = dual(dual^(h-1)(xi)) + kappa_(h-1)(xi) * dual'(dual^(h-1)(xi)).
+ *   For ReLU, kappa_1(1) = 2 and kappa_1(0) = 1/pi.
+ */
+double ntkmc_kappa (const NtkmcActivation *act, int depth, double xi);
+
+/* --------------------------------------------------- fully connected NTK */
+
+/**
+ * NtkmcNtkOptions:
+ * @activation: the nonlinearity of the hidden layers (default ReLU).
+ * @depth: number of hidden layers d >= 1 (default 1).
+ * @identity_weight: c >= 0; every prior item z_j is extended by a private
+ *   coordinate of value c before normalization, i.e. the prior becomes
+ *   [Z; c I_n] without materializing I_n (the reference code's
+ *   "normalization_factor", 1.5 in the paper's drug-screening priors, which
+ *   makes the kernel safely positive definite).  Default 0: Z as given.
+ */
+typedef struct {
+  NtkmcActivation activation;
+  int depth;
+  double identity_weight;
+} NtkmcNtkOptions;
+
+void ntkmc_ntk_options_init (NtkmcNtkOptions *opt);
+
+/**
+ * NtkmcNtkReport:
+ * @seconds_gram: wall time of the prior Gram Z^T Z (BLAS dsyrk).
+ * @seconds_map: wall time of the element-wise map xi -> kappa_d(xi).
+ *
+ * Filled in by ntkmc_ntk_gram() when a non-NULL pointer is passed.
+ */
+typedef struct {
+  double seconds_gram;
+  double seconds_map;
+} NtkmcNtkReport;
+
+/**
+ * ntkmc_ntk_gram:
+ * @ctx: the context (threads, progress).
+ * @opt: activation and depth.
+ * @p: feature dimension (rows of Z).
+ * @n: number of columns of Z (columns of the matrix to complete).
+ * @z: (nullable): the feature prior Z, p x n, column-major, ld @ldz >= p,
+ *   one column per column of Y; each column is normalized to unit norm
+ *   internally (Z itself is not modified); a column of zero norm (unless
+ *   @opt->identity_weight > 0) or one holding a NaN or infinity is an error.  NULL means the one-hot
+ *   (identity) prior Z = I_n, and then @p must equal @n.
+ * @k: (out): the n x n kernel K = kappa_d(Zn^T Zn), column-major, ld @ldk
+ *   >= n; both triangles are written.
+ * @report: (out) (nullable): phase timings.
+ *
+ * Computes the NTK Gram matrix of Theorem 1 with dsyrk plus a threaded
+ * element-wise map.  Work: p n^2 flops + n^2 / 2 evaluations of kappa_d.
+ *
+ * Returns: TRUE on success; sets @error otherwise (@k is then undefined).
+ */
+gboolean ntkmc_ntk_gram (NtkmcContext *ctx, const NtkmcNtkOptions *opt,
+                         size_t p, size_t n, const double *z, size_t ldz,
+                         double *k, size_t ldk, NtkmcNtkReport *report,
+                         GError **error);
+
+/* -------------------------------------------------------------- completion */
+
+/**
+ * NtkmcCompleteOptions:
+ * @ridge: lambda >= 0 added to the diagonal of every kernel block before it
+ *   is factorized (default 0: interpolation, as in the paper).
+ */
+typedef struct {
+  double ridge;
+} NtkmcCompleteOptions;
+
+void ntkmc_complete_options_init (NtkmcCompleteOptions *opt);
+
+/**
+ * NtkmcCompleteReport:
+ * @n_patterns: number of distinct observation patterns among the rows of Y
+ *   that have a missing entry (one Cholesky factorization each).
+ * @n_observed: number of observed entries.
+ * @n_missing: number of missing entries predicted.
+ * @max_system: size of the largest system factorized.
+ * @min_rcond: smallest reciprocal condition number (1-norm estimate) over
+ *   the factorized systems.
+ * @seconds_gather: wall time spent copying kernel blocks.
+ * @seconds_factor: wall time of the Cholesky factorizations (dpotrf).
+ * @seconds_solve: wall time of the triangular solves (dpotrs).
+ * @seconds_predict: wall time of the predictions K(missing, observed) alpha.
+ * @ntk: the kernel timings, when the call computed the kernel.
+ * @flops_factor: floating-point operations of the factorizations;
+ *   likewise @flops_solve, @flops_predict, @flops_gram (the latter only when
+ *   the call computed the kernel).
+ */
+typedef struct {
+  size_t n_patterns;
+  size_t n_observed;
+  size_t n_missing;
+  size_t max_system;
+  double min_rcond;
+  double seconds_gather;
+  double seconds_factor;
+  double seconds_solve;
+  double seconds_predict;
+  NtkmcNtkReport ntk;
+  double flops_gram;
+  double flops_factor;
+  double flops_solve;
+  double flops_predict;
+} NtkmcCompleteReport;
+
+/**
+ * ntkmc_complete:
+ * @ctx: the context.
+ * @opt: (nullable): ridge; NULL = defaults.
+ * @m: rows of Y.
+ * @n: columns of Y (= order of the kernel).
+ * @y: Y, m x n, column-major, ld @ldy >= m.  Missing entries are ignored
+ *   (they may hold NaN).  Observed entries must be finite.
+ * @mask: m x n, column-major, ld @ldmask >= m; non-zero = observed.
+ * @k: the n x n kernel over the columns of Y (e.g. from ntkmc_ntk_gram()),
+ *   column-major, ld @ldk >= n; only the lower triangle is read.
+ * @out: (out): the completed m x n matrix, ld @ldout >= m.  Observed entries
+ *   are copied from @y unchanged; missing ones are the kernel-regression
+ *   predictions K(U_i, S_i) K(S_i, S_i)^-1 y_i,S_i for row i with observed
+ *   set S_i and missing set U_i (Theorem 1: the NTK is block diagonal over
+ *   the rows of Y).  @out may equal @y when the leading dimensions agree.
+ * @report: (out) (nullable).
+ *
+ * Rows that share an observation pattern are solved together, as one
+ * Cholesky factorization with many right-hand sides; when whole columns are
+ * missing (the same pattern in every row) this is a single factorization.
+ * Fully observed rows are copied.
+ *
+ * Returns: TRUE on success; on failure sets @error and leaves @out untouched.
+ *   A row with no observed entry is NTKMC_ERROR_INVALID; a block that is not
+ *   numerically positive definite is NTKMC_ERROR_NOT_SPD (suggests a ridge).
+ */
+gboolean ntkmc_complete (NtkmcContext *ctx, const NtkmcCompleteOptions *opt,
+                         size_t m, size_t n, const double *y, size_t ldy,
+                         const guint8 *mask, size_t ldmask,
+                         const double *k, size_t ldk,
+                         double *out, size_t ldout,
+                         NtkmcCompleteReport *report, GError **error);
+
+/**
+ * ntkmc_ntk_complete:
+ * @z: (nullable): the feature prior, p x n, ld @ldz (see ntkmc_ntk_gram());
+ *   NULL = one-hot prior (then @p = @n).
+ *
+ * Computes the kernel and completes Y in one call (the arguments are those
+ * of ntkmc_ntk_gram() and ntkmc_complete()).  When every row of Y shares one
+ * observation pattern (whole columns missing, the drug-screening case), the
+ * kernel is built directly in observed-first order and factorized in place:
+ * peak memory is one n x n matrix.
+ *
+ * Returns: TRUE on success; on failure sets @error and leaves @out untouched.
+ */
+gboolean ntkmc_ntk_complete (NtkmcContext *ctx, const NtkmcNtkOptions *ntk,
+                             const NtkmcCompleteOptions *opt,
+                             size_t p, size_t n, const double *z, size_t ldz,
+                             size_t m, const double *y, size_t ldy,
+                             const guint8 *mask, size_t ldmask,
+                             double *out, size_t ldout,
+                             NtkmcCompleteReport *report, GError **error);
+
+/* ---------------------------------------------------------- kernel files */
+
+/*
+ * A kernel file holds one kernel as an n-dimensional array of f32 or f64
+ * (first dimension fastest) plus a text description of how it was made
+ * ("key=value" lines).  The layout, byte by byte, is in
+ * docs/kernel-format.md.  Files are written in the writer's native byte
+ * order; a reader refuses a file of the other byte order.
+ */
+
+/**
+ * NtkmcKernelKind:
+ * @NTKMC_KERNEL_FC: a fully connected NTK Gram matrix over the n columns of
+ *   a feature prior (payload: n x n, column-major, both triangles; the
+ *   format requires 2 dimensions and a square shape).
+ * @NTKMC_KERNEL_CONV: a convolutional NTK (compact stationary form; see
+ *   docs/kernel-format.md): any shape, interpreted through the description.
+ */
+typedef enum {
+  NTKMC_KERNEL_FC = 1,
+  NTKMC_KERNEL_CONV = 2
+} NtkmcKernelKind;
+
+/**
+ * NtkmcDType:
+ * @NTKMC_DTYPE_F32: IEEE 754 binary32.
+ * @NTKMC_DTYPE_F64: IEEE 754 binary64.
+ */
+typedef enum {
+  NTKMC_DTYPE_F32 = 1,
+  NTKMC_DTYPE_F64 = 2
+} NtkmcDType;
+
+/** Largest number of payload dimensions a kernel file can carry. */
+#define NTKMC_KERNELFILE_MAX_DIMS 8
+
+/**
+ * NtkmcKernelFile:
+ *
+ * Opaque handle on an open, fully validated, memory-mapped kernel file.
+ * Read-only: one handle may be used from several threads at once.
+ */
+typedef struct _NtkmcKernelFile NtkmcKernelFile;
+
+/**
+ * ntkmc_kernelfile_write:
+ * @path: the file to create or replace (written to "@path.XXXXXX" in the
+ *   same directory and renamed into place, so a reader never sees half a
+ *   file).
+ * @kind: kernel kind; NTKMC_KERNEL_FC requires @n_dims = 2 and
+ *   @dims[0] = @dims[1].
+ * @description: canonical text description of the kernel: "key=value"
+ *   lines (architecture, activation, depth, prior...) separated by '\n',
+ *   an optional final '\n'; NUL-terminated UTF-8.  Keys are non-empty
+ *   [A-Za-z0-9_.-]; values hold no control character (no tab, no CR).
+ *   "" is allowed.  Stored verbatim.
+ * @dtype: element type to store; @data is always double and is converted
+ *   (to float with rounding to nearest).
+ * @n_dims: number of payload dimensions, 1..NTKMC_KERNELFILE_MAX_DIMS.
+ * @dims: the payload shape, each >= 1; the first dimension varies fastest
+ *   (column-major), as everywhere in libntkmc.
+ * @data: prod(dims) doubles, first dimension fastest.
+ *
+ * Streams the file (memory use does not grow with the payload).  A bad
+ * @kind, @dtype, @n_dims, @dims or a NULL pointer is a programmer error.
+ *
+ * Returns: TRUE on success; sets @error otherwise (NTKMC_ERROR_INVALID: the
+ *   description breaks the rules above; NTKMC_ERROR_TOO_LARGE: the shape's
+ *   byte size overflows; NTKMC_ERROR_IO: create, write or rename failed).
+ *   On failure no file is left behind and an existing @path is untouched.
+ */
+gboolean ntkmc_kernelfile_write (const char *path, NtkmcKernelKind kind,
+                                 const char *description, NtkmcDType dtype,
+                                 unsigned n_dims, const uint64_t *dims,
+                                 const double *data, GError **error);
+
+/**
+ * ntkmc_kernelfile_open:
+ * @path: a kernel file.
+ *
+ * Memory-maps the file and validates all of it before returning: magic,
+ * format version, byte order, header fields, declared sizes against the file
+ * size, the checksum over the whole file, and the description.  Reads the
+ * whole file once (for the checksum).  The file must not be truncated or
+ * rewritten in place while the handle is open.
+ *
+ * Returns: (transfer full): the open file, or NULL with @error set
+ *   (NTKMC_ERROR_IO: cannot open or map, not a regular file;
+ *   NTKMC_ERROR_FORMAT: not a valid kernel file), the message starting with
+ *   the file name and saying what is wrong.
+ */
+NtkmcKernelFile *ntkmc_kernelfile_open (const char *path, GError **error);
+
+/**
+ * ntkmc_kernelfile_open_from_bytes:
+ * @data: a whole kernel file in memory (not copied: must outlive the
+ *   handle); any alignment.
+ * @size: its size in bytes.
+ *
+ * Same validation as ntkmc_kernelfile_open(), for files already in memory
+ * (and for fuzzing the parser).  Never reads outside @data[0..@size).
+ *
+ * Returns: (transfer full): the handle, or NULL with @error set
+ *   (NTKMC_ERROR_FORMAT).
+ */
+NtkmcKernelFile *ntkmc_kernelfile_open_from_bytes (const void *data,
+                                                   size_t size,
+                                                   GError **error);
+/** ntkmc_kernelfile_close: unmaps and frees; NULL-safe. */
+void ntkmc_kernelfile_close (NtkmcKernelFile *kf);
+
+NtkmcKernelKind ntkmc_kernelfile_get_kind (const NtkmcKernelFile *kf);
+NtkmcDType ntkmc_kernelfile_get_dtype (const NtkmcKernelFile *kf);
+/** Returns: the format version the file was written in (1 for now). */
+unsigned ntkmc_kernelfile_get_version (const NtkmcKernelFile *kf);
+/** Returns: (transfer none): the NUL-terminated description text. */
+const char *ntkmc_kernelfile_peek_description (const NtkmcKernelFile *kf);
+/**
+ * ntkmc_kernelfile_get_value:
+ * @key: a description key, e.g. "activation" (matched exactly, whole).
+ *
+ * Returns: (transfer full) (nullable): the value of the first "key=value"
+ *   line of the description with that key (everything after the first
+ *   '='), or NULL.
+ */
+char *ntkmc_kernelfile_get_value (const NtkmcKernelFile *kf, const char *key);
+/** Returns: the number of payload dimensions; fills all of @dims (unused
+ *  entries 0) unless it is NULL. */
+unsigned ntkmc_kernelfile_get_dims (const NtkmcKernelFile *kf,
+                                    uint64_t dims[NTKMC_KERNELFILE_MAX_DIMS]);
+/** Returns: the payload's element count (product of the dimensions). */
+uint64_t ntkmc_kernelfile_get_n_elements (const NtkmcKernelFile *kf);
+/**
+ * ntkmc_kernelfile_peek_data:
+ *
+ * Returns: (transfer none): the mapped payload (float or double as
+ *   ntkmc_kernelfile_get_dtype() says), first dimension fastest, valid
+ *   until ntkmc_kernelfile_close().  64-byte aligned for a file opened with
+ *   ntkmc_kernelfile_open(); for ntkmc_kernelfile_open_from_bytes() it is
+ *   @data plus a multiple of 64, so aligned only as far as @data is.
+ */
+const void *ntkmc_kernelfile_peek_data (const NtkmcKernelFile *kf);
+/**
+ * ntkmc_kernelfile_read_f64:
+ * @out: (out): room for ntkmc_kernelfile_get_n_elements() doubles.
+ *
+ * Copies the payload into @out, converting float to double when needed
+ * (exact); works whatever the payload's alignment.
+ */
+void ntkmc_kernelfile_read_f64 (const NtkmcKernelFile *kf, double *out);
+/**
+ * ntkmc_kernelfile_describe:
+ *
+ * Returns: (transfer full): a human-readable, multi-line dump (file name,
+ *   format version, kind, element type, byte order, shape, payload size and
+ *   offset, checksum, description lines), as printed by
+ *   `ntkmc kernel info`; for reading, not parsing.
+ */
+char *ntkmc_kernelfile_describe (const NtkmcKernelFile *kf);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcKernelFile, ntkmc_kernelfile_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcContext, ntkmc_context_free)
+
+/* ------------------------------------------------------------ text tables */
+
+/**
+ * NtkmcTable:
+ *
+ * A numeric matrix read from TSV or CSV text, with optional column names (a
+ * header line) and row names (a first column of labels).  Values are held
+ * column-major (rows x cols, ld = rows); a missing cell is NaN in the values
+ * and 0 in the mask.  The table keeps its layout (separator, header, corner
+ * cell, row names) so that ntkmc_table_write() can reproduce it.
+ */
+typedef struct _NtkmcTable NtkmcTable;
+
+/**
+ * ntkmc_table_read:
+ * @path: a TSV or CSV file ("-" = standard input, read to its end).
+ *
+ * The text format:
+ *  - Lines end in LF or CRLF (not a bare CR); the last one may lack its line
+ *    end.  A UTF-8 byte-order mark is skipped.  Leading and trailing blank
+ *    lines (empty or only spaces) are ignored; every other line is a row,
+ *    even one that starts with '#' (there are no comment lines).
+ *  - The separator is a tab if the first non-blank line holds a tab, else a
+ *    comma if it holds one (else a tab: a single column).  Blanks around a
+ *    cell (spaces; tabs too in CSV) are dropped.  A cell may be
+ *    double-quoted, with "" for a quote inside it ("a,b" or "say ""hi"""),
+ *    in TSV as in CSV; a quoted cell cannot span lines.
+ *  - A cell is missing when it is empty, "NA" or "NaN" (any case, and any
+ *    other NaN spelling g_ascii_strtod() accepts, such as "-nan").  Any
+ *    other cell must be a number as g_ascii_strtod() reads it (C locale,
+ *    using the whole cell), and finite: "Inf" or "1e999" is an error.
+ *  - Layout: the first column holds row names when any of its cells below
+ *    the first line is a label (neither a number nor missing); then all of
+ *    it are names, even those that look like numbers.  The first line is a
+ *    header when any of its cells but the first is a label, or when its
+ *    first cell is a label and there are no row names.  With a header and
+ *    row names, the first header cell is the corner (e.g. "gene"; may be
+ *    empty).  A header one cell shorter than the line below it is R's
+ *    write.table() layout: no corner, and the first column is row names.
+ *    The guess has limits: column names that all look like numbers are
+ *    taken for data (unless the first header cell is a label and there are
+ *    no row names), and so are row names that all look like numbers
+ *    (outside R's layout).
+ *  - Every line must have as many cells as the first line (as the second,
+ *    in R's layout).  Names are kept as in the file, unquoted; duplicates
+ *    are allowed; they are not checked to be UTF-8.
+ *
+ * Returns: (transfer full): the table, or NULL with @error set:
+ *   NTKMC_ERROR_IO when the file cannot be read; NTKMC_ERROR_INVALID for
+ *   its content, the message naming the file, the line and column (from 1,
+ *   as in the file) and the text of the first problem, e.g.
+ *   "m.tsv: line 4, column 3: 'abc' is not a number" (likewise a line with
+ *   another number of cells, a non-finite value, a bad quote, a NUL byte,
+ *   an empty file, a header with no data rows, labels with no data
+ *   columns); NTKMC_ERROR_TOO_LARGE when the values cannot be allocated.
+ */
+NtkmcTable *ntkmc_table_read (const char *path, GError **error);
+/** Frees @t (NULL is allowed). */
+void ntkmc_table_free (NtkmcTable *t);
+size_t ntkmc_table_get_n_rows (const NtkmcTable *t);
+size_t ntkmc_table_get_n_cols (const NtkmcTable *t);
+/** Returns: (transfer none): rows x cols values, column-major, ld = rows;
+ *  NaN where missing. */
+const double *ntkmc_table_peek_values (const NtkmcTable *t);
+/** Returns: (transfer none): rows x cols, column-major; 1 = present,
+ *  0 = missing. */
+const guint8 *ntkmc_table_peek_mask (const NtkmcTable *t);
+/** Returns: TRUE when the table has no missing cell. */
+gboolean ntkmc_table_is_complete (const NtkmcTable *t);
+/** Returns: (transfer none) (nullable): cols names followed by NULL, or
+ *  NULL when there is no header. */
+const char *const *ntkmc_table_peek_col_names (const NtkmcTable *t);
+/** Returns: (transfer none) (nullable): rows names followed by NULL, or
+ *  NULL when there are no row names. */
+const char *const *ntkmc_table_peek_row_names (const NtkmcTable *t);
+/** Returns: (transfer none) (nullable): the header cell above the row
+ *  names (e.g. "gene", or ""), or NULL when there is no header, no row
+ *  names, or R's layout (a header without that cell). */
+const char *ntkmc_table_peek_corner (const NtkmcTable *t);
+/** Returns: the separator the file used ('\t' or ','). */
+char ntkmc_table_get_separator (const NtkmcTable *t);
+
+/**
+ * ntkmc_table_write:
+ * @path: the output file, or "-" for standard output (written directly and
+ *   flushed).  A regular file is replaced atomically: the text goes to a
+ *   temporary file in the same directory (mode 0666 less the umask), which
+ *   is synced and renamed over @path; on failure @path is left as it was and
+ *   no temporary file remains.  An existing file that is not a regular file
+ *   (a pipe, /dev/null) is written directly.
+ * @like: (nullable): a table whose layout is reproduced: separator, header
+ *   with its corner cell, row names; its shape must be @rows x @cols.
+ *   NULL = plain TSV without names.
+ * @values: @rows x @cols, column-major, ld @ld >= max(1, @rows).
+ *
+ * Numbers are written in the C locale with the fewest of 15, 16 or 17
+ * significant digits that read back bit-identical (0.3 stays "0.3"; -0
+ * and subnormals included).  NaN is written as "NA";
+ * infinities as "Inf" and "-Inf" (which ntkmc_table_read() rejects).  A
+ * name is double-quoted when it holds the separator, a quote or a line
+ * break, or starts or ends with a blank.  Lines end in LF; no BOM.
+ *
+ * Returns: TRUE on success; sets @error (NTKMC_ERROR_IO) otherwise.
+ */
+gboolean ntkmc_table_write (const char *path, const NtkmcTable *like,
+                            size_t rows, size_t cols, const double *values,
+                            size_t ld, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcTable, ntkmc_table_free)
+
+G_END_DECLS
+
+#endif /* NTKMC_H */
