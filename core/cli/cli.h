@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h: the subcommands of the ntkmc command-line tool.  The tool is a front
+ * end: it uses only the public header <ntkmc/ntkmc.h>.
+ *
+ * Each subcommand takes the arguments after its name (argv[0] = the
+ * subcommand) and returns the process exit status: 0 on success, 1 on a
+ * runtime error (message on stderr), 2 on a usage error.
+ */
+#ifndef NTKMC_CLI_H
+#define NTKMC_CLI_H
+
+#include <ntkmc/ntkmc.h>
+
+int ntkmc_cli_complete (int argc, char **argv);
+int ntkmc_cli_kernel (int argc, char **argv);
+int ntkmc_cli_demo (int argc, char **argv);
+
+/*
+ * ntkmc_cli_load_prior: reads a feature prior file (one row per item, one
+ * column per feature) and returns Z, p x n column-major (g_free it); sets
+ * @p and, when non-NULL, @n.  With
+ * @in (nullable), n = the columns of @in and prior rows are matched to them
+ * by name when both files carry names, else by position.
+ */
+double *ntkmc_cli_load_prior (const char *path, const NtkmcTable *in,
+                              size_t *p, size_t *n, GError **error);
+
+/* A progress callback printing a percentage on standard error. */
+gboolean ntkmc_cli_print_progress (double fraction, const char *message,
+                                   gpointer data);
+
+/* Prints "ntkmc: <context>: <message>" on stderr and frees @error. */
+void ntkmc_cli_report_error (const char *context, GError *error);
+
+#endif

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# test-cli.sh: end-to-end tests of the ntkmc command-line tool (TAP output).
+# Needs $NTKMC (the binary; set by make check).
+set -u
+
+NTKMC=${NTKMC:-ntkmc}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+check() { # check DESCRIPTION COMMAND...: passes when COMMAND succeeds
+  local d=$1; shift
+  if "$@" >"$work/out.txt" 2>"$work/err.txt"; then ok "$d"
+  else not_ok "$d" "command: $*" "stderr: $(head -c 600 "$work/err.txt")"; fi
+}
+# fails_with DESCRIPTION STATUS PATTERN COMMAND...: the command must exit
+# with STATUS and print PATTERN (grep -E) on stderr
+fails_with() {
+  local d=$1 want=$2 pat=$3 st; shift 3
+  "$@" >"$work/out.txt" 2>"$work/err.txt"; st=$?
+  if [ "$st" -eq "$want" ] && grep -qE "$pat" "$work/err.txt"; then ok "$d"
+  else not_ok "$d" "exit $st (want $want); stderr: $(head -c 600 "$work/err.txt")"; fi
+}
+# close A B TOL: |A - B| <= TOL
+close() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
+# cell FILE ROW COL (1-based over the whole file, header included)
+cell() { awk -F'[\t,]' -v r="$2" -v c="$3" 'NR == r { print $c }' "$1"; }
+
+# ---- help and usage
+check "ntkmc --help" "$NTKMC" --help
+for sub in "complete" "kernel compute" "kernel info" "kernel export" "demo"; do
+  # shellcheck disable=SC2086
+  if "$NTKMC" $sub --help >"$work/out.txt" 2>&1 && grep -q -- "--help" "$work/out.txt" \
+     && grep -q "Usage:" "$work/out.txt"; then ok "ntkmc $sub --help"
+  else not_ok "ntkmc $sub --help" "$(head -c 300 "$work/out.txt")"; fi
+done
+fails_with "unknown command is a usage error" 2 "unknown command" "$NTKMC" frobnicate
+fails_with "unknown option is a usage error" 2 "Unknown option" "$NTKMC" complete --bogus x.tsv -o y.tsv
+
+# ---- the worked example of the paper's Appendix B, with header and row names
+printf 'gene\tA\tB\tC\ng1\tNA\t0.5\t0.3\ng2\t0.1\t0.2\t\ng3\t0.4\tNaN\tNA\n' >b.tsv
+check "complete the Appendix B example" "$NTKMC" complete -q b.tsv -o b.out.tsv
+k1=2
+k0=$(awk 'BEGIN { printf "%.17g", 1 / (4 * atan2(1, 1)) }')
+want11=$(awk -v a="$k1" -v b="$k0" 'BEGIN { printf "%.17g", 0.8 * b / (a + b) }')
+want23=$(awk -v a="$k1" -v b="$k0" 'BEGIN { printf "%.17g", 0.3 * b / (a + b) }')
+want32=$(awk -v a="$k1" -v b="$k0" 'BEGIN { printf "%.17g", 0.4 * b / a }')
+if close "$(cell b.out.tsv 2 2)" "$want11" 1e-12 && close "$(cell b.out.tsv 3 4)" "$want23" 1e-12 \
+   && close "$(cell b.out.tsv 4 3)" "$want32" 1e-12 && close "$(cell b.out.tsv 4 4)" "$want32" 1e-12; then
+  ok "Appendix B predictions match the closed form"
+else not_ok "Appendix B predictions match the closed form" "$(cat b.out.tsv)"; fi
+if [ "$(head -n1 b.out.tsv)" = "$(printf 'gene\tA\tB\tC')" ] && [ "$(cut -f1 b.out.tsv | tr '\n' ' ')" = "gene g1 g2 g3 " ] \
+   && [ "$(cell b.out.tsv 2 3)" = "0.5" ] && [ "$(cell b.out.tsv 3 2)" = "0.1" ]; then
+  ok "header, row names and observed values are carried through unchanged"
+else not_ok "header, row names and observed values are carried through unchanged" "$(cat b.out.tsv)"; fi
+
+# ---- CSV in, CSV out; stdout
+printf 'A,B,C\nNA,0.5,0.3\n0.1,0.2,\n' >b.csv
+if "$NTKMC" complete -q b.csv -o - >csv.out 2>/dev/null && [ "$(head -n1 csv.out)" = "A,B,C" ] \
+   && close "$(cell csv.out 2 1)" "$want11" 1e-12; then ok "CSV with header, written to stdout"
+else not_ok "CSV with header, written to stdout" "$(cat csv.out)"; fi
+
+# ---- a feature prior, matched to the columns by name
+printf 'item\tf1\tf2\nC\t1\t1\nA\t1\t0\nB\t0\t1\n' >prior.tsv
+printf 'f1\tf2\n1\t0\n0\t1\n1\t1\n' >prior-plain.tsv
+"$NTKMC" complete -q --prior prior.tsv b.tsv -o p1.tsv 2>/dev/null
+"$NTKMC" complete -q --prior prior-plain.tsv b.tsv -o p2.tsv 2>/dev/null
+if [ -s p1.tsv ] && cmp -s p1.tsv p2.tsv && ! cmp -s p1.tsv b.out.tsv; then
+  ok "prior rows are matched to columns by name"
+else not_ok "prior rows are matched to columns by name" "$(paste p1.tsv p2.tsv)"; fi
+
+# ---- kernel files
+check "kernel compute" "$NTKMC" kernel compute --prior prior-plain.tsv --depth 2 -o k.nkf
+if "$NTKMC" kernel info k.nkf >info.txt 2>&1 && grep -q "depth=2" info.txt && grep -q "fully connected" info.txt \
+   && grep -qi "3 x 3" info.txt; then ok "kernel info prints the header"
+else not_ok "kernel info prints the header" "$(cat info.txt)"; fi
+"$NTKMC" kernel export k.nkf -o k.tsv 2>/dev/null
+kd=$(awk 'BEGIN { print 3 }')
+if [ "$(wc -l <k.tsv)" -eq 3 ] && close "$(cell k.tsv 1 1)" "$kd" 1e-12 \
+   && [ "$(cell k.tsv 1 3)" = "$(cell k.tsv 3 1)" ]; then ok "kernel export writes the symmetric matrix (kappa_2(1) = 3)"
+else not_ok "kernel export writes the symmetric matrix (kappa_2(1) = 3)" "$(cat k.tsv)"; fi
+"$NTKMC" complete -q --kernel k.nkf b.tsv -o kk.tsv 2>/dev/null
+"$NTKMC" complete -q --prior prior-plain.tsv --depth 2 b.tsv -o kp.tsv 2>/dev/null
+if [ -s kk.tsv ] && cmp -s kk.tsv kp.tsv; then ok "complete --kernel equals complete --prior"
+else not_ok "complete --kernel equals complete --prior" "$(paste kk.tsv kp.tsv)"; fi
+printf 'A\tB\n1\tNA\n' >two.tsv
+fails_with "a kernel for another size is refused" 1 "3 columns but the matrix has 2" "$NTKMC" complete --kernel k.nkf two.tsv -o x.tsv
+cp k.nkf bad.nkf
+printf '\x55' | dd of=bad.nkf bs=1 seek=$(( $(stat -c %s bad.nkf) - 3 )) conv=notrunc 2>/dev/null
+fails_with "a corrupt kernel file is refused (checksum)" 1 "checksum" "$NTKMC" kernel info bad.nkf
+head -c 100 k.nkf >short.nkf
+fails_with "a truncated kernel file is refused" 1 "truncated|too short|size" "$NTKMC" kernel info short.nkf
+
+# ---- bad input: clear message, exit 1, no output file left behind
+printf 'A\tB\tC\n1\t2\t3\n4\t5\n' >ragged.tsv
+fails_with "ragged rows" 1 "line 3" "$NTKMC" complete ragged.tsv -o out1.tsv
+printf 'A\tB\n1\tx7\n2\tNA\n' >text.tsv
+fails_with "non-numeric cell" 1 "x7" "$NTKMC" complete text.tsv -o out2.tsv
+printf 'A\tB\n1\t2\nNA\tNA\n' >empty-row.tsv
+fails_with "a row with no observed entry" 1 "row 2.*no observed" "$NTKMC" complete empty-row.tsv -o out3.tsv
+printf 'f1\tf2\n1\t0\n0\t0\n1\t1\n' >zero-prior.tsv
+fails_with "zero-norm prior row" 1 "zero norm" "$NTKMC" complete --prior zero-prior.tsv b.tsv -o out4.tsv
+printf 'f1\n1\n2\n' >short-prior.tsv
+fails_with "prior size mismatch" 1 "2 rows but the matrix has 3 columns" "$NTKMC" complete --prior short-prior.tsv b.tsv -o out5.tsv
+: >empty.tsv
+fails_with "empty file" 1 "empty" "$NTKMC" complete empty.tsv -o out6.tsv
+printf 'f1\tf2\n1\t0\n1\t0\n1\t1\n' >dup-prior.tsv
+fails_with "singular kernel suggests a ridge" 1 "ridge" "$NTKMC" complete --prior dup-prior.tsv b.tsv -o out7.tsv
+if [ ! -e out1.tsv ] && [ ! -e out2.tsv ] && [ ! -e out3.tsv ] && [ ! -e out4.tsv ] \
+   && [ ! -e out5.tsv ] && [ ! -e out6.tsv ] && [ ! -e out7.tsv ]; then ok "no output file is written on error"
+else not_ok "no output file is written on error" "$(ls out*.tsv 2>&1)"; fi
+check "a ridge makes the duplicate prior solvable" "$NTKMC" complete -q --ridge 1e-6 --prior dup-prior.tsv b.tsv -o out8.tsv
+fails_with "negative ridge" 1 "ridge" "$NTKMC" complete --ridge -1 b.tsv -o out9.tsv
+fails_with "missing input file" 1 "nonexistent.tsv" "$NTKMC" complete nonexistent.tsv -o out10.tsv
+
+# ---- the demo, and its files through "ntkmc complete"
+if "$NTKMC" demo --output-dir demo >demo.txt 2>&1 && grep -q "reference-cell prior" demo.txt; then
+  ok "demo runs"
+else not_ok "demo runs" "$(tail -n 5 demo.txt)"; fi
+"$NTKMC" complete -q --prior demo/prior.tsv --identity-weight 1.5 demo/input.tsv -o demo/again.tsv 2>/dev/null
+if [ -s demo/again.tsv ] && paste demo/completed.tsv demo/again.tsv | awk -F'\t' '
+    NR == 1 { half = NF / 2; next }
+    { for (i = 2; i <= half; i++) { d = $i - $(i + half); if (d < 0) d = -d; if (d > 1e-9) bad = 1 } }
+    END { exit bad }'; then ok "the demo's completion is what 'ntkmc complete' gives"
+else not_ok "the demo's completion is what 'ntkmc complete' gives"; fi
+
+echo "1..$n"
+exit 0
