@@ -14,20 +14,18 @@ typedef int blasint;
 
 /* Fortran symbols; the trailing size_t are the hidden string lengths that
  * gfortran-compiled LAPACK expects for each CHARACTER argument. */
-extern void dsyrk_ (const char *uplo, const char *trans, const blasint *n,
-                    const blasint *k, const double *alpha, const double *a,
-                    const blasint *lda, const double *beta, double *c,
-                    const blasint *ldc, size_t, size_t);
 extern void dgemm_ (const char *ta, const char *tb, const blasint *m,
                     const blasint *n, const blasint *k, const double *alpha,
                     const double *a, const blasint *lda, const double *b,
                     const blasint *ldb, const double *beta, double *c,
                     const blasint *ldc, size_t, size_t);
+extern void dtrsm_ (const char *side, const char *uplo, const char *transa,
+                    const char *diag, const blasint *m, const blasint *n,
+                    const double *alpha, const double *a, const blasint *lda,
+                    double *b, const blasint *ldb, size_t, size_t, size_t,
+                    size_t);
 extern void dpotrf_ (const char *uplo, const blasint *n, double *a,
                      const blasint *lda, blasint *info, size_t);
-extern void dpotrs_ (const char *uplo, const blasint *n, const blasint *nrhs,
-                     const double *a, const blasint *lda, double *b,
-                     const blasint *ldb, blasint *info, size_t);
 extern double dlansy_ (const char *norm, const char *uplo, const blasint *n,
                        const double *a, const blasint *lda, double *work,
                        size_t, size_t);
@@ -61,18 +59,6 @@ to_ld (size_t v)
 }
 
 void
-ntkmc_linalg_syrk (char uplo, char trans, size_t n, size_t k, double alpha,
-                   const double *a, size_t lda, double beta, double *c,
-                   size_t ldc)
-{
-  blasint bn = to_blas (n), bk = to_blas (k), blda = to_ld (lda),
-          bldc = to_ld (ldc);
-  if (n == 0)
-    return;
-  dsyrk_ (&uplo, &trans, &bn, &bk, &alpha, a, &blda, &beta, c, &bldc, 1, 1);
-}
-
-void
 ntkmc_linalg_gemm (char transa, char transb, size_t m, size_t n, size_t k,
                    double alpha, const double *a, size_t lda, const double *b,
                    size_t ldb, double beta, double *c, size_t ldc)
@@ -85,6 +71,19 @@ ntkmc_linalg_gemm (char transa, char transb, size_t m, size_t n, size_t k,
           c, &bldc, 1, 1);
 }
 
+void
+ntkmc_linalg_trsm (char side, char uplo, char transa, char diag, size_t m,
+                   size_t n, double alpha, const double *a, size_t lda,
+                   double *b, size_t ldb)
+{
+  blasint bm = to_blas (m), bn = to_blas (n), blda = to_ld (lda),
+          bldb = to_ld (ldb);
+  if (m == 0 || n == 0)
+    return;
+  dtrsm_ (&side, &uplo, &transa, &diag, &bm, &bn, &alpha, a, &blda, b, &bldb,
+          1, 1, 1, 1);
+}
+
 int
 ntkmc_linalg_potrf (char uplo, size_t n, double *a, size_t lda)
 {
@@ -92,18 +91,6 @@ ntkmc_linalg_potrf (char uplo, size_t n, double *a, size_t lda)
   if (n == 0)
     return 0;
   dpotrf_ (&uplo, &bn, a, &blda, &info, 1);
-  return info;
-}
-
-int
-ntkmc_linalg_potrs (char uplo, size_t n, size_t nrhs, const double *a,
-                    size_t lda, double *b, size_t ldb)
-{
-  blasint bn = to_blas (n), bnrhs = to_blas (nrhs), blda = to_ld (lda),
-          bldb = to_ld (ldb), info = 0;
-  if (n == 0 || nrhs == 0)
-    return 0;
-  dpotrs_ (&uplo, &bn, &bnrhs, a, &blda, b, &bldb, &info, 1);
   return info;
 }
 

@@ -24,25 +24,21 @@
 gboolean ntkmc_linalg_check_dim (size_t value, const char *what,
                                  GError **error);
 
-/* C := alpha A^T A + beta C (trans 'T', A k x n) or alpha A A^T + beta C
- * (trans 'N', A n x k); C n x n, only the @uplo triangle is written. */
-void ntkmc_linalg_syrk (char uplo, char trans, size_t n, size_t k,
-                        double alpha, const double *a, size_t lda,
-                        double beta, double *c, size_t ldc);
-
 /* C := alpha op(A) op(B) + beta C, C m x n, op(A) m x k, op(B) k x n. */
 void ntkmc_linalg_gemm (char transa, char transb, size_t m, size_t n, size_t k,
                         double alpha, const double *a, size_t lda,
                         const double *b, size_t ldb,
                         double beta, double *c, size_t ldc);
 
+/* B := alpha B op(A)^-1 (side 'R') or alpha op(A)^-1 B (side 'L'), A
+ * triangular (@uplo, @diag 'N' or 'U'); B is m x n. */
+void ntkmc_linalg_trsm (char side, char uplo, char transa, char diag,
+                        size_t m, size_t n, double alpha, const double *a,
+                        size_t lda, double *b, size_t ldb);
+
 /* Cholesky factorization of the n x n SPD matrix A (the @uplo triangle is
  * read and overwritten by the factor). Returns LAPACK's info. */
 int ntkmc_linalg_potrf (char uplo, size_t n, double *a, size_t lda);
-
-/* Solves A X = B with the factor from potrf; B is n x nrhs, overwritten. */
-int ntkmc_linalg_potrs (char uplo, size_t n, size_t nrhs, const double *a,
-                        size_t lda, double *b, size_t ldb);
 
 /* 1-norm of the symmetric n x n matrix whose @uplo triangle is stored. */
 double ntkmc_linalg_lansy_one (char uplo, size_t n, const double *a,

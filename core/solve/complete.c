@@ -10,8 +10,8 @@
  *   y_i,U = K(U, S) K(S, S)^-1 y_i,S.
  *
  * Rows are grouped by observation pattern (S_i, U_i): every group costs one
- * Cholesky factorization of K(S, S) (dpotrf), one triangular solve with the
- * group's rows as right-hand sides (dpotrs) and one product (dgemm).  In the
+ * Cholesky factorization of K(S, S) (dpotrf), two triangular solves with the
+ * group's rows as right-hand sides (dtrsm) and one product (dgemm).  In the
  * drug-screening case (whole columns missing) there is a single group.
  */
 #include "config.h"
@@ -33,7 +33,7 @@ typedef struct {
   size_t *rows;      /* the rows (borrowed from Patterns.row_store) */
   size_t n_rows;
   size_t n_obs;      /* |S| */
-  double *pred;      /* n_miss x n_rows predictions, filled by the solve */
+  double *pred;      /* n_rows x n_miss predictions, filled by the solve */
 } Pattern;
 
 typedef struct {
@@ -231,7 +231,7 @@ pattern_flops (size_t s, size_t u, size_t r)
  *   kss: s x s, ld ldss, lower triangle read, overwritten by its factor;
  *   kus: u x s, ld ldus.
  * @s_idx: the observed columns (to gather the right-hand sides from Y).
- * Writes pat->pred (u x r).
+ * Writes pat->pred (r x u).
  */
 static gboolean
 solve_pattern (const NtkmcCompleteOptions *opt, size_t g, Pattern *pat,
@@ -292,8 +292,11 @@ solve_pattern (const NtkmcCompleteOptions *opt, size_t g, Pattern *pat,
     }
   rep->min_rcond = MIN (rep->min_rcond, rcond);
 
-  b = g_try_malloc (MAX ((size_t) 1, s * r) * sizeof (double));
-  pat->pred = g_try_malloc (MAX ((size_t) 1, u * r) * sizeof (double));
+  /* W = Y(R, S) K(S, S)^-1 = Y(R, S) L^-T L^-1, solved from the right so
+   * that Y's columns are gathered contiguously and nothing is transposed;
+   * then the predictions P = W K(U, S)^T, r x u. */
+  b = g_try_malloc (MAX ((size_t) 1, r * s) * sizeof (double));
+  pat->pred = g_try_malloc (MAX ((size_t) 1, r * u) * sizeof (double));
   if (b == NULL || pat->pred == NULL)
     {
       g_free (b);
@@ -303,16 +306,21 @@ solve_pattern (const NtkmcCompleteOptions *opt, size_t g, Pattern *pat,
       return FALSE;
     }
   t0 = ntkmc_now ();
-  for (c = 0; c < r; c++)
-    for (a = 0; a < s; a++)
-      b[a + c * s] = y[pat->rows[c] + s_idx[a] * ldy];
-  ntkmc_linalg_potrs ('L', s, r, kss, ldss, b, s);
+  for (a = 0; a < s; a++)
+    {
+      const double *col = y + s_idx[a] * ldy;
+      double *dst = b + a * r;
+      for (c = 0; c < r; c++)
+        dst[c] = col[pat->rows[c]];
+    }
+  ntkmc_linalg_trsm ('R', 'L', 'T', 'N', r, s, 1.0, kss, ldss, b, r);
+  ntkmc_linalg_trsm ('R', 'L', 'N', 'N', r, s, 1.0, kss, ldss, b, r);
   rep->seconds_solve += ntkmc_now () - t0;
   rep->flops_solve += 2.0 * (double) s * (double) s * (double) r;
 
   t0 = ntkmc_now ();
-  ntkmc_linalg_gemm ('N', 'N', u, r, s, 1.0, kus, ldus, b, s, 0.0, pat->pred,
-                     u);
+  ntkmc_linalg_gemm ('N', 'T', r, u, s, 1.0, b, r, kus, ldus, 0.0, pat->pred,
+                     MAX (r, (size_t) 1));
   rep->seconds_predict += ntkmc_now () - t0;
   rep->flops_predict += 2.0 * (double) u * (double) s * (double) r;
   g_free (b);
@@ -406,7 +414,7 @@ write_output (size_t m, size_t n, const double *y, size_t ldy,
           u_idx[u++] = j;
       for (c = 0; c < pat->n_rows; c++)
         for (a = 0; a < u; a++)
-          out[pat->rows[c] + u_idx[a] * ldout] = pat->pred[a + c * u];
+          out[pat->rows[c] + u_idx[a] * ldout] = pat->pred[c + a * pat->n_rows];
     }
   g_free (u_idx);
 }

@@ -202,7 +202,7 @@ void ntkmc_ntk_options_init (NtkmcNtkOptions *opt);
 
 /**
  * NtkmcNtkReport:
- * @seconds_gram: wall time of the prior Gram Z^T Z (BLAS dsyrk).
+ * @seconds_gram: wall time of the prior Gram Z^T Z (BLAS).
  * @seconds_map: wall time of the element-wise map xi -> kappa_d(xi).
  *
  * Filled in by ntkmc_ntk_gram() when a non-NULL pointer is passed.
@@ -215,19 +215,21 @@ typedef struct {
 /**
  * ntkmc_ntk_gram:
  * @ctx: the context (threads, progress).
- * @opt: activation and depth.
+ * @opt: activation, depth and identity weight.
  * @p: feature dimension (rows of Z).
  * @n: number of columns of Z (columns of the matrix to complete).
  * @z: (nullable): the feature prior Z, p x n, column-major, ld @ldz >= p,
  *   one column per column of Y; each column is normalized to unit norm
  *   internally (Z itself is not modified); a column of zero norm (unless
- *   @opt->identity_weight > 0) or one holding a NaN or infinity is an error.  NULL means the one-hot
- *   (identity) prior Z = I_n, and then @p must equal @n.
+ *   @opt->identity_weight > 0) or one holding a NaN or infinity is an
+ *   error.  NULL means the one-hot (identity) prior Z = I_n, and then @p
+ *   must equal @n.
  * @k: (out): the n x n kernel K = kappa_d(Zn^T Zn), column-major, ld @ldk
  *   >= n; both triangles are written.
  * @report: (out) (nullable): phase timings.
  *
- * Computes the NTK Gram matrix of Theorem 1 with dsyrk plus a threaded
+ * Computes the NTK Gram matrix of Theorem 1 with a blocked symmetric rank-k
+ * product (dgemm panels over the lower triangle) plus a threaded
  * element-wise map.  Work: p n^2 flops + n^2 / 2 evaluations of kappa_d.
  *
  * Returns: TRUE on success; sets @error otherwise (@k is then undefined).
@@ -261,7 +263,7 @@ void ntkmc_complete_options_init (NtkmcCompleteOptions *opt);
  *   the factorized systems.
  * @seconds_gather: wall time spent copying kernel blocks.
  * @seconds_factor: wall time of the Cholesky factorizations (dpotrf).
- * @seconds_solve: wall time of the triangular solves (dpotrs).
+ * @seconds_solve: wall time of the triangular solves (dtrsm).
  * @seconds_predict: wall time of the predictions K(missing, observed) alpha.
  * @ntk: the kernel timings, when the call computed the kernel.
  * @flops_factor: floating-point operations of the factorizations;
