@@ -12,6 +12,16 @@
 
 #include <ntkmc/ntkmc.h>
 
+typedef int (*NtkmcCliCommand) (int argc, char **argv);
+
+/*
+ * ntkmc_cli_run: runs @cmd on argv[1..] with its argv[0] set to
+ * "argv[0] argv[1]" (e.g. "ntkmc kernel"), so that nested subcommands and
+ * --help's usage line ("ntkmc kernel info [OPTION...]") name the full
+ * command, and the demo can print runnable command lines.
+ */
+int ntkmc_cli_run (NtkmcCliCommand cmd, int argc, char **argv);
+
 int ntkmc_cli_complete (int argc, char **argv);
 int ntkmc_cli_kernel (int argc, char **argv);
 int ntkmc_cli_demo (int argc, char **argv);

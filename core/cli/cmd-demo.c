@@ -92,7 +92,7 @@ score (const DemoShape *sh, size_t n, const double *truth, const double *pred,
 int
 ntkmc_cli_demo (int argc, char **argv)
 {
-  char *dir = NULL;
+  char *dir = NULL, *program = NULL;
   int seed = 1, threads = 0;
   GOptionEntry entries[] = {
     { "output-dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir,
@@ -136,6 +136,11 @@ ntkmc_cli_demo (int argc, char **argv)
     }
   if (dir == NULL)
     dir = g_strdup ("ntkmc-demo");
+  {
+    /* argv[0] is "PROGRAM demo": the program, for the printed command line */
+    const char *sp = strrchr (argv[0], ' ');
+    program = sp ? g_strndup (argv[0], (gsize) (sp - argv[0])) : g_strdup ("ntkmc");
+  }
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       fprintf (stderr, "ntkmc demo: cannot create %s: %s\n", dir,
@@ -388,8 +393,8 @@ ntkmc_cli_demo (int argc, char **argv)
       printf ("\nFiles in %s/: input.tsv (NA = hidden or never measured), "
               "prior.tsv,\ntruth.tsv, completed.tsv.  The same completion "
               "from the command line:\n\n"
-              "  ntkmc complete --prior %s --identity-weight 1.5 %s -o %s\n",
-              dir, prior_path, in_path, done_path);
+              "  %s complete --prior %s --identity-weight 1.5 %s -o %s\n",
+              dir, program, prior_path, in_path, done_path);
     else
       ntkmc_cli_report_error (dir, error);
     ntkmc_table_free (prior_like);
@@ -422,6 +427,7 @@ out:
   if (rng != NULL)
     g_rand_free (rng);
   g_free (dir);
+  g_free (program);
   g_option_context_free (octx);
   return status;
 }

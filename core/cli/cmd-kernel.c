@@ -297,12 +297,17 @@ ntkmc_cli_kernel (int argc, char **argv)
       fputs (kernel_usage, argc < 2 ? stderr : stdout);
       return argc < 2 ? 2 : 0;
     }
-  if (strcmp (argv[1], "compute") == 0)
-    return kernel_compute (argc - 1, argv + 1);
-  if (strcmp (argv[1], "info") == 0)
-    return kernel_info (argc - 1, argv + 1);
-  if (strcmp (argv[1], "export") == 0)
-    return kernel_export (argc - 1, argv + 1);
+  {
+    NtkmcCliCommand sub = NULL;
+    if (strcmp (argv[1], "compute") == 0)
+      sub = kernel_compute;
+    else if (strcmp (argv[1], "info") == 0)
+      sub = kernel_info;
+    else if (strcmp (argv[1], "export") == 0)
+      sub = kernel_export;
+    if (sub != NULL)
+      return ntkmc_cli_run (sub, argc, argv);
+  }
   fprintf (stderr, "ntkmc kernel: unknown subcommand '%s'\n\n%s", argv[1],
            kernel_usage);
   return 2;

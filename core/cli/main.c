@@ -30,6 +30,20 @@ ntkmc_cli_report_error (const char *context, GError *error)
 }
 
 int
+ntkmc_cli_run (NtkmcCliCommand cmd, int argc, char **argv)
+{
+  char *name = g_strdup_printf ("%s %s", argv[0], argv[1]);
+  char *saved = argv[1];
+  int status;
+
+  argv[1] = name;
+  status = cmd (argc - 1, argv + 1);
+  argv[1] = saved;
+  g_free (name);
+  return status;
+}
+
+int
 main (int argc, char **argv)
 {
   if (argc < 2)
@@ -49,11 +63,11 @@ main (int argc, char **argv)
       return 0;
     }
   if (strcmp (argv[1], "complete") == 0)
-    return ntkmc_cli_complete (argc - 1, argv + 1);
+    return ntkmc_cli_run (ntkmc_cli_complete, argc, argv);
   if (strcmp (argv[1], "kernel") == 0)
-    return ntkmc_cli_kernel (argc - 1, argv + 1);
+    return ntkmc_cli_run (ntkmc_cli_kernel, argc, argv);
   if (strcmp (argv[1], "demo") == 0)
-    return ntkmc_cli_demo (argc - 1, argv + 1);
+    return ntkmc_cli_run (ntkmc_cli_demo, argc, argv);
   fprintf (stderr, "ntkmc: unknown command '%s'\n\n%s", argv[1], usage);
   return 2;
 }
