@@ -144,7 +144,7 @@ mirror_lower (int n_threads, size_t n, double *k, size_t ldk)
 static void
 lower_gram (size_t n, size_t p, const double *zn, double *k, size_t ldk)
 {
-  const size_t panel = 384;
+  const size_t panel = 1024;
   size_t j0;
 
   for (j0 = 0; j0 < n; j0 += panel)

@@ -18,6 +18,7 @@
 
 #include "base/context.h"
 #include "base/linalg.h"
+#include "base/memory.h"
 #include "base/timer.h"
 #include "ntk/gram.h"
 
@@ -352,15 +353,13 @@ solve_patterns_gather (NtkmcContext *ctx, const NtkmcCompleteOptions *opt,
       double *kss, *kus, t0;
 
       pattern_columns (pat, n, mask, ldmask, s_idx, u_idx);
-      kss = g_try_malloc (MAX ((size_t) 1, s * s) * sizeof (double));
-      kus = g_try_malloc (MAX ((size_t) 1, u * s) * sizeof (double));
+      kss = ntkmc_big_alloc (s * s, sizeof (double), "a kernel block", error);
+      kus = kss ? ntkmc_big_alloc (u * s, sizeof (double), "a kernel block",
+                                   error)
+                : NULL;
       if (kss == NULL || kus == NULL)
         {
-          g_free (kss);
-          g_free (kus);
-          g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_TOO_LARGE,
-                       "cannot allocate %zu MiB for a kernel block of %zu "
-                       "observed columns", ((s + u) * s * 8) >> 20, s);
+          ntkmc_big_free (kss);
           ok = FALSE;
           break;
         }
@@ -378,8 +377,8 @@ solve_patterns_gather (NtkmcContext *ctx, const NtkmcCompleteOptions *opt,
 
       ok = solve_pattern (opt, g, pat, n, y, ldy, s_idx, kss, s, kus,
                           MAX (u, (size_t) 1), rep, error);
-      g_free (kss);
-      g_free (kus);
+      ntkmc_big_free (kss);
+      ntkmc_big_free (kus);
       done += pattern_flops (s, u, pat->n_rows);
       if (ok)
         ok = ntkmc_context_report (ctx, total > 0 ? done / total : 1.0,
@@ -511,14 +510,9 @@ ntkmc_ntk_complete (NtkmcContext *ctx, const NtkmcNtkOptions *ntk,
     }
   if (ok && ps.n > 0)
     {
-      k = g_try_malloc (n * n * sizeof (double));
-      if (k == NULL)
-        {
-          g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_TOO_LARGE,
-                       "cannot allocate %zu MiB for the %zu x %zu kernel",
-                       (n * n * sizeof (double)) >> 20, n, n);
-          ok = FALSE;
-        }
+      k = ntkmc_big_alloc (n * n, sizeof (double), "the kernel matrix",
+                           error);
+      ok = k != NULL;
     }
   if (ok && ps.n == 1)
     {
@@ -552,7 +546,7 @@ ntkmc_ntk_complete (NtkmcContext *ctx, const NtkmcNtkOptions *ntk,
     ok = ntkmc_context_report (ctx, 1.0, "done", error);
   if (ok)
     write_output (m, n, y, ldy, mask, ldmask, &ps, out, ldout);
-  g_free (k);
+  ntkmc_big_free (k);
   g_free (order);
   patterns_clear (&ps);
   g_free (n_obs_row);
