@@ -23,6 +23,8 @@ ntkmc_context_new (int n_threads)
       n_threads = online > 0 ? (int) MIN (online, 1024) : 1;
     }
   ctx->n_threads = n_threads;
+  ctx->range.lo = 0.0;
+  ctx->range.hi = 1.0;
   return ctx;
 }
 
@@ -55,13 +57,33 @@ ntkmc_context_enter (NtkmcContext *ctx)
     openblas_set_num_threads (ctx->n_threads);
 }
 
+NtkmcProgressRange
+ntkmc_context_push_range (NtkmcContext *ctx, double lo, double hi)
+{
+  NtkmcProgressRange saved = ctx->range;
+  double w = saved.hi - saved.lo;
+
+  ctx->range.lo = saved.lo + w * CLAMP (lo, 0.0, 1.0);
+  ctx->range.hi = saved.lo + w * CLAMP (hi, 0.0, 1.0);
+  return saved;
+}
+
+void
+ntkmc_context_pop_range (NtkmcContext *ctx, NtkmcProgressRange saved)
+{
+  ctx->range = saved;
+}
+
 gboolean
 ntkmc_context_report (NtkmcContext *ctx, double fraction, const char *message,
                       GError **error)
 {
+  double f = ctx->range.lo
+             + (ctx->range.hi - ctx->range.lo) * CLAMP (fraction, 0.0, 1.0);
+
   if (ctx->progress == NULL)
     return TRUE;
-  if (ctx->progress (CLAMP (fraction, 0.0, 1.0), message, ctx->progress_data))
+  if (ctx->progress (f, message, ctx->progress_data))
     return TRUE;
   g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_CANCELLED, "cancelled%s%s",
                message ? " while " : "", message ? message : "");

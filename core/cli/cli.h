@@ -26,6 +26,23 @@ int ntkmc_cli_complete (int argc, char **argv);
 int ntkmc_cli_kernel (int argc, char **argv);
 int ntkmc_cli_demo (int argc, char **argv);
 
+/* The network options of "complete" and "kernel compute". */
+typedef struct {
+  char *activation;        /* NULL = relu */
+  int depth;               /* -1 = not given (1) */
+  double identity_weight;
+  int threads;             /* 0 = all cores */
+} NtkmcCliNetwork;
+
+/* Adds --activation, --depth, --identity-weight and --threads. */
+void ntkmc_cli_network_add_options (GOptionContext *octx, NtkmcCliNetwork *net);
+/* TRUE when any of --activation, --depth, --identity-weight was given. */
+gboolean ntkmc_cli_network_given (const NtkmcCliNetwork *net);
+/* Fills @opt (defaults for what was not given); FALSE on a bad activation. */
+gboolean ntkmc_cli_network_resolve (const NtkmcCliNetwork *net,
+                                    NtkmcNtkOptions *opt, GError **error);
+void ntkmc_cli_network_clear (NtkmcCliNetwork *net);
+
 /*
  * ntkmc_cli_load_prior: reads a feature prior file (one row per item, one
  * column per feature) and returns Z, p x n column-major (g_free it); sets

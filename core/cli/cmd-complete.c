@@ -50,9 +50,8 @@ open_fc_kernel (const char *path, size_t n, GError **error)
 int
 ntkmc_cli_complete (int argc, char **argv)
 {
-  char *prior_arg = NULL, *kernel_arg = NULL, *act_arg = NULL, *out_arg = NULL;
-  int depth = 0, threads = 0;
-  double identity_weight = 0.0;
+  char *prior_arg = NULL, *kernel_arg = NULL, *out_arg = NULL;
+  NtkmcCliNetwork net = { NULL, -1, 0.0, 0 };
   double ridge = 0.0;
   gboolean quiet = FALSE, progress = FALSE;
   GOptionEntry entries[] = {
@@ -62,17 +61,8 @@ ntkmc_cli_complete (int argc, char **argv)
     { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel_arg,
       "use a precomputed kernel file (from 'ntkmc kernel compute') instead of "
       "--prior/--activation/--depth", "FILE" },
-    { "activation", 0, 0, G_OPTION_ARG_STRING, &act_arg,
-      "relu (default), lrelu[:SLOPE] or identity", "NAME" },
-    { "depth", 0, 0, G_OPTION_ARG_INT, &depth,
-      "number of hidden layers (default 1)", "D" },
-    { "identity-weight", 0, 0, G_OPTION_ARG_DOUBLE, &identity_weight,
-      "append C times the identity to the prior before normalizing (the "
-      "paper's drug-screening priors use 1.5; default 0)", "C" },
     { "ridge", 0, 0, G_OPTION_ARG_DOUBLE, &ridge,
       "ridge lambda >= 0 added to the kernel diagonal (default 0)", "LAMBDA" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
-      "threads to use (default: all cores)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_arg,
       "output file ('-' = standard output); same layout as IN", "OUT" },
     { "progress", 0, 0, G_OPTION_ARG_NONE, &progress,
@@ -100,6 +90,7 @@ ntkmc_cli_complete (int argc, char **argv)
     "fully connected network (Radhakrishnan et al., PNAS 2022, Theorem 1).\n"
     "Rows are completed independently; columns are related by the prior.");
   g_option_context_add_main_entries (octx, entries, NULL);
+  ntkmc_cli_network_add_options (octx, &net);
   if (!g_option_context_parse (octx, &argc, &argv, &error))
     {
       fprintf (stderr, "ntkmc complete: %s\n", error->message);
@@ -114,11 +105,9 @@ ntkmc_cli_complete (int argc, char **argv)
       status = 2;
       goto out;
     }
-  ntkmc_ntk_options_init (&nopt);
   ntkmc_complete_options_init (&copt);
   copt.ridge = ridge;
-  if (kernel_arg != NULL
-      && (prior_arg || act_arg || depth != 0 || identity_weight != 0.0))
+  if (kernel_arg != NULL && (prior_arg || ntkmc_cli_network_given (&net)))
     {
       fprintf (stderr, "ntkmc complete: --kernel already fixes the prior and "
                        "the network; drop --prior, --activation, --depth and "
@@ -126,16 +115,12 @@ ntkmc_cli_complete (int argc, char **argv)
       status = 2;
       goto out;
     }
-  if (act_arg != NULL && !ntkmc_activation_parse (act_arg, &nopt.activation,
-                                                  &error))
+  if (!ntkmc_cli_network_resolve (&net, &nopt, &error))
     {
-      ntkmc_cli_report_error ("--activation", error);
+      ntkmc_cli_report_error ("complete", error);
       status = 2;
       goto out;
     }
-  if (depth != 0)
-    nopt.depth = depth;
-  nopt.identity_weight = identity_weight;
 
   in = ntkmc_table_read (argv[1], &error);
   if (in == NULL)
@@ -157,7 +142,7 @@ ntkmc_cli_complete (int argc, char **argv)
   else
     p = n;
 
-  ctx = ntkmc_context_new (threads);
+  ctx = ntkmc_context_new (net.threads);
   if (progress)
     ntkmc_context_set_progress (ctx, ntkmc_cli_print_progress, NULL);
   out = g_new (double, MAX (m * n, (size_t) 1));
@@ -213,7 +198,7 @@ out:
   ntkmc_table_free (in);
   g_free (prior_arg);
   g_free (kernel_arg);
-  g_free (act_arg);
+  ntkmc_cli_network_clear (&net);
   g_free (out_arg);
   g_option_context_free (octx);
   return status;

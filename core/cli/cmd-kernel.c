@@ -39,24 +39,14 @@ parse_identity (const char *arg, GError **error)
 static int
 kernel_compute (int argc, char **argv)
 {
-  char *prior_arg = NULL, *act_arg = NULL, *out_arg = NULL, *dtype_arg = NULL;
-  int depth = 1, threads = 0;
-  double identity_weight = 0.0;
+  char *prior_arg = NULL, *out_arg = NULL, *dtype_arg = NULL;
+  NtkmcCliNetwork net = { NULL, -1, 0.0, 0 };
   GOptionEntry entries[] = {
     { "prior", 0, 0, G_OPTION_ARG_FILENAME, &prior_arg,
       "feature prior: TSV/CSV with one row per item, or identity:N (one-hot "
       "prior over N items)", "FILE|identity:N" },
-    { "activation", 0, 0, G_OPTION_ARG_STRING, &act_arg,
-      "relu (default), lrelu[:SLOPE] or identity", "NAME" },
-    { "depth", 0, 0, G_OPTION_ARG_INT, &depth,
-      "number of hidden layers (default 1)", "D" },
-    { "identity-weight", 0, 0, G_OPTION_ARG_DOUBLE, &identity_weight,
-      "append C times the identity to the prior before normalizing (the "
-      "paper's drug-screening priors use 1.5; default 0)", "C" },
     { "dtype", 0, 0, G_OPTION_ARG_STRING, &dtype_arg,
       "element type stored: f64 (default) or f32", "TYPE" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
-      "threads to use (default: all cores)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_arg,
       "the kernel file to write", "FILE" },
     { NULL }
@@ -77,6 +67,7 @@ kernel_compute (int argc, char **argv)
     "items of a feature prior and saves it as a kernel file, for reuse with\n"
     "'ntkmc complete --kernel' and the other front ends.");
   g_option_context_add_main_entries (octx, entries, NULL);
+  ntkmc_cli_network_add_options (octx, &net);
   if (!g_option_context_parse (octx, &argc, &argv, &error))
     {
       fprintf (stderr, "ntkmc kernel compute: %s\n", error->message);
@@ -91,13 +82,9 @@ kernel_compute (int argc, char **argv)
       status = 2;
       goto out;
     }
-  ntkmc_ntk_options_init (&opt);
-  opt.depth = depth;
-  opt.identity_weight = identity_weight;
-  if (act_arg != NULL && !ntkmc_activation_parse (act_arg, &opt.activation,
-                                                  &error))
+  if (!ntkmc_cli_network_resolve (&net, &opt, &error))
     {
-      ntkmc_cli_report_error ("--activation", error);
+      ntkmc_cli_report_error ("kernel compute", error);
       status = 2;
       goto out;
     }
@@ -138,7 +125,7 @@ kernel_compute (int argc, char **argv)
                        "%zu x %zu kernel\n", (n * n * 8) >> 20, n, n);
       goto out;
     }
-  ctx = ntkmc_context_new (threads);
+  ctx = ntkmc_context_new (net.threads);
   if (!ntkmc_ntk_gram (ctx, &opt, p, n, z, p, k, n, NULL, &error))
     {
       ntkmc_cli_report_error ("kernel compute", error);
@@ -188,7 +175,7 @@ out:
   g_free (k);
   g_free (z);
   g_free (prior_arg);
-  g_free (act_arg);
+  ntkmc_cli_network_clear (&net);
   g_free (out_arg);
   g_free (dtype_arg);
   g_option_context_free (octx);

@@ -235,15 +235,20 @@ pattern_flops (size_t s, size_t u, size_t r)
  * Writes pat->pred (r x u).
  */
 static gboolean
-solve_pattern (const NtkmcCompleteOptions *opt, size_t g, Pattern *pat,
-               size_t n, const double *y, size_t ldy,
+solve_pattern (NtkmcContext *ctx, const NtkmcCompleteOptions *opt, size_t g,
+               Pattern *pat, size_t n, const double *y, size_t ldy,
                const size_t *s_idx, double *kss, size_t ldss,
                const double *kus, size_t ldus, NtkmcCompleteReport *rep,
                GError **error)
 {
   size_t s = pat->n_obs, u = n - pat->n_obs, r = pat->n_rows, a, c;
-  double anorm, rcond = 0.0, t0, *b;
+  double anorm, rcond = 0.0, t0, *b, total = pattern_flops (s, u, r);
+  double f_factor = (double) s * (double) s * (double) s / 3.0 / total;
+  double f_solve = 2.0 * (double) s * (double) s * (double) r / total;
   int info;
+
+  if (!ntkmc_context_report (ctx, 0.0, "factorizing the kernel", error))
+    return FALSE;
 
   if (!ntkmc_linalg_check_dim (ldss, "kernel leading dimension", error))
     return FALSE;
@@ -306,6 +311,11 @@ solve_pattern (const NtkmcCompleteOptions *opt, size_t g, Pattern *pat,
                    "system", s, r);
       return FALSE;
     }
+  if (!ntkmc_context_report (ctx, f_factor, "solving", error))
+    {
+      g_free (b);
+      return FALSE;
+    }
   t0 = ntkmc_now ();
   for (a = 0; a < s; a++)
     {
@@ -319,6 +329,11 @@ solve_pattern (const NtkmcCompleteOptions *opt, size_t g, Pattern *pat,
   rep->seconds_solve += ntkmc_now () - t0;
   rep->flops_solve += 2.0 * (double) s * (double) s * (double) r;
 
+  if (!ntkmc_context_report (ctx, f_factor + f_solve, "predicting", error))
+    {
+      g_free (b);
+      return FALSE;
+    }
   t0 = ntkmc_now ();
   ntkmc_linalg_gemm ('N', 'T', r, u, s, 1.0, b, r, kus, ldus, 0.0, pat->pred,
                      MAX (r, (size_t) 1));
@@ -375,14 +390,18 @@ solve_patterns_gather (NtkmcContext *ctx, const NtkmcCompleteOptions *opt,
           }
       rep->seconds_gather += ntkmc_now () - t0;
 
-      ok = solve_pattern (opt, g, pat, n, y, ldy, s_idx, kss, s, kus,
-                          MAX (u, (size_t) 1), rep, error);
+      {
+        double share = pattern_flops (s, u, pat->n_rows);
+        NtkmcProgressRange saved = ntkmc_context_push_range (
+            ctx, total > 0 ? done / total : 0.0,
+            total > 0 ? (done + share) / total : 1.0);
+        ok = solve_pattern (ctx, opt, g, pat, n, y, ldy, s_idx, kss, s, kus,
+                            MAX (u, (size_t) 1), rep, error);
+        ntkmc_context_pop_range (ctx, saved);
+        done += share;
+      }
       ntkmc_big_free (kss);
       ntkmc_big_free (kus);
-      done += pattern_flops (s, u, pat->n_rows);
-      if (ok)
-        ok = ntkmc_context_report (ctx, total > 0 ? done / total : 1.0,
-                                   "solving", error);
     }
   g_free (s_idx);
   g_free (u_idx);
@@ -514,33 +533,51 @@ ntkmc_ntk_complete (NtkmcContext *ctx, const NtkmcNtkOptions *ntk,
                            error);
       ok = k != NULL;
     }
-  if (ok && ps.n == 1)
+  if (ok && ps.n > 0)
     {
-      /* One pattern: build the kernel in observed-first order and factorize
-       * its leading block in place (one n x n allocation in all). */
-      Pattern *pat = &ps.items[0];
-      size_t s = pat->n_obs;
+      /* progress: the kernel's share of the work, by flops (the map costs
+       * about as much as 50 flops per entry) */
+      double gram = (z ? (double) p : 0.0) * (double) n * (double) n
+                    + 25.0 * (double) n * (double) n;
+      double rest = 0.0, f_gram;
+      NtkmcProgressRange saved;
+      size_t g;
 
-      order = g_new (size_t, n);
-      pattern_columns (pat, n, mask, ldmask, order, order + s);
-      ok = ntkmc_context_report (ctx, 0.0, "computing the kernel", error)
-           && ntkmc_ntk_gram_ordered (ctx, ntk, p, n, z, ldz, order, k, n,
-                                      FALSE, &rep.ntk, error);
+      for (g = 0; g < ps.n; g++)
+        rest += pattern_flops (ps.items[g].n_obs, n - ps.items[g].n_obs,
+                               ps.items[g].n_rows);
+      f_gram = gram / (gram + rest);
       rep.flops_gram = z ? (double) n * (double) n * (double) p : 0.0;
-      if (ok)
-        ok = ntkmc_context_report (ctx, 0.3, "solving", error)
-             && solve_pattern (opt, 0, pat, n, y, ldy, order, k, n,
-                               k + s, n, &rep, error);
-    }
-  else if (ok && ps.n > 1)
-    {
-      ok = ntkmc_context_report (ctx, 0.0, "computing the kernel", error)
-           && ntkmc_ntk_gram_ordered (ctx, ntk, p, n, z, ldz, NULL, k, n,
-                                      FALSE, &rep.ntk, error);
-      rep.flops_gram = z ? (double) n * (double) n * (double) p : 0.0;
-      if (ok)
-        ok = solve_patterns_gather (ctx, opt, &ps, n, y, ldy, mask, ldmask, k,
-                                    n, &rep, error);
+
+      if (ps.n == 1)
+        {
+          /* One pattern: build the kernel in observed-first order and
+           * factorize its leading block in place (one n x n allocation). */
+          Pattern *pat = &ps.items[0];
+          size_t s = pat->n_obs;
+
+          order = g_new (size_t, n);
+          pattern_columns (pat, n, mask, ldmask, order, order + s);
+          saved = ntkmc_context_push_range (ctx, 0.0, f_gram);
+          ok = ntkmc_ntk_gram_ordered (ctx, ntk, p, n, z, ldz, order, k, n,
+                                       FALSE, &rep.ntk, error);
+          ntkmc_context_pop_range (ctx, saved);
+          saved = ntkmc_context_push_range (ctx, f_gram, 1.0);
+          ok = ok && solve_pattern (ctx, opt, 0, pat, n, y, ldy, order, k, n,
+                                    k + s, n, &rep, error);
+          ntkmc_context_pop_range (ctx, saved);
+        }
+      else
+        {
+          saved = ntkmc_context_push_range (ctx, 0.0, f_gram);
+          ok = ntkmc_ntk_gram_ordered (ctx, ntk, p, n, z, ldz, NULL, k, n,
+                                       FALSE, &rep.ntk, error);
+          ntkmc_context_pop_range (ctx, saved);
+          saved = ntkmc_context_push_range (ctx, f_gram, 1.0);
+          ok = ok && solve_patterns_gather (ctx, opt, &ps, n, y, ldy, mask,
+                                            ldmask, k, n, &rep, error);
+          ntkmc_context_pop_range (ctx, saved);
+        }
     }
   if (ok)
     ok = ntkmc_context_report (ctx, 1.0, "done", error);

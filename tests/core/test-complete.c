@@ -447,6 +447,74 @@ test_bad_input (void)
   g_clear_error (&error);
 }
 
+typedef struct {
+  double last;
+  int calls;
+  gboolean monotone;
+  const char *cancel_on;   /* cancel when a message contains this */
+} ProgressLog;
+
+static gboolean
+log_progress (double fraction, const char *message, gpointer data)
+{
+  ProgressLog *log = data;
+  if (fraction < log->last || fraction < 0 || fraction > 1)
+    log->monotone = FALSE;
+  log->last = fraction;
+  log->calls++;
+  return !(log->cancel_on && message && strstr (message, log->cancel_on));
+}
+
+/* Progress goes from 0 to 1 without stepping back, on both paths; a cancel
+ * in a late phase still leaves the output untouched. */
+static void
+test_progress (void)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (1);
+  GRand *rng = g_rand_new_with_seed (8);
+  size_t m = 6, n = 30, p = 8, i, j, pass;
+  double *z = test_random_matrix (rng, p, n);
+  double *y = test_random_matrix (rng, m, n);
+  double *out = g_new (double, m * n), *sentinel = g_new (double, m * n);
+  guint8 *mask = g_new (guint8, m * n);
+  NtkmcNtkOptions opt;
+  GError *error = NULL;
+
+  ntkmc_ntk_options_init (&opt);
+  for (pass = 0; pass < 2; pass++)
+    {
+      ProgressLog log = { 0, 0, TRUE, NULL };
+      for (j = 0; j < n; j++)
+        for (i = 0; i < m; i++)   /* pass 0: whole columns; 1: scattered */
+          mask[i + j * m] = pass == 0 ? j % 4 != 0
+                                      : (i + 2 * j) % 5 != 0;
+      ntkmc_context_set_progress (ctx, log_progress, &log);
+      g_assert_true (ntkmc_ntk_complete (ctx, &opt, NULL, p, n, z, p, m, y, m,
+                                         mask, m, out, m, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (log.monotone);
+      g_assert_cmpfloat (log.last, ==, 1.0);
+      g_assert_cmpint (log.calls, >=, 5);
+
+      log = (ProgressLog) { 0, 0, TRUE, "predicting" };
+      for (i = 0; i < m * n; i++)
+        out[i] = sentinel[i] = -1.0 - (double) i;
+      g_assert_false (ntkmc_ntk_complete (ctx, &opt, NULL, p, n, z, p, m, y, m,
+                                          mask, m, out, m, NULL, &error));
+      g_assert_error (error, NTKMC_ERROR, NTKMC_ERROR_CANCELLED);
+      g_assert_nonnull (strstr (error->message, "predicting"));
+      g_assert_cmpmem (out, m * n * sizeof (double), sentinel,
+                       m * n * sizeof (double));
+      g_clear_error (&error);
+    }
+  g_free (mask);
+  g_free (sentinel);
+  g_free (out);
+  g_free (y);
+  g_free (z);
+  g_rand_free (rng);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -457,5 +525,6 @@ main (int argc, char **argv)
   g_test_add_func ("/complete/brute-force", test_brute_force);
   g_test_add_func ("/complete/single-pattern-paths", test_single_pattern_paths);
   g_test_add_func ("/complete/bad-input", test_bad_input);
+  g_test_add_func ("/complete/progress", test_progress);
   return g_test_run ();
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * prior.c: reading feature priors and reporting progress for the CLI.
+ * common.c: what several subcommands share: the network options, reading
+ * feature priors, printing progress.
  */
 #include "config.h"
 
@@ -104,4 +105,51 @@ ntkmc_cli_print_progress (double fraction, const char *message, gpointer data)
     fputc ('\n', stderr);
   fflush (stderr);
   return TRUE;
+}
+
+void
+ntkmc_cli_network_add_options (GOptionContext *octx, NtkmcCliNetwork *net)
+{
+  const GOptionEntry entries[] = {
+    { "activation", 0, 0, G_OPTION_ARG_STRING, &net->activation,
+      "relu (default), lrelu[:SLOPE] (slope 0.01 if omitted) or identity",
+      "NAME" },
+    { "depth", 0, 0, G_OPTION_ARG_INT, &net->depth,
+      "number of hidden layers (default 1)", "D" },
+    { "identity-weight", 0, 0, G_OPTION_ARG_DOUBLE, &net->identity_weight,
+      "append C times the identity to the prior before normalizing (the "
+      "paper's drug-screening priors use 1.5; default 0)", "C" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &net->threads,
+      "threads to use (default: all cores)", "N" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (octx, entries, NULL);
+}
+
+gboolean
+ntkmc_cli_network_given (const NtkmcCliNetwork *net)
+{
+  return net->activation != NULL || net->depth != -1
+         || net->identity_weight != 0.0;
+}
+
+gboolean
+ntkmc_cli_network_resolve (const NtkmcCliNetwork *net, NtkmcNtkOptions *opt,
+                           GError **error)
+{
+  ntkmc_ntk_options_init (opt);
+  if (net->activation != NULL
+      && !ntkmc_activation_parse (net->activation, &opt->activation, error))
+    return FALSE;
+  if (net->depth != -1)
+    opt->depth = net->depth;
+  opt->identity_weight = net->identity_weight;
+  return TRUE;
+}
+
+void
+ntkmc_cli_network_clear (NtkmcCliNetwork *net)
+{
+  g_clear_pointer (&net->activation, g_free);
 }
