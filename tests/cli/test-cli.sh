@@ -118,7 +118,7 @@ else not_ok "no output file is written on error" "$(ls out*.tsv 2>&1)"; fi
 check "a ridge makes the duplicate prior solvable" "$NTKMC" complete -q --ridge 1e-6 --prior dup-prior.tsv b.tsv -o out8.tsv
 fails_with "negative ridge" 1 "ridge" "$NTKMC" complete --ridge -1 b.tsv -o out9.tsv
 fails_with "depth 0 is refused" 1 "depth 0" "$NTKMC" complete --depth 0 b.tsv -o out11.tsv
-fails_with "unknown activation" 1 "unknown activation 'tanh'" "$NTKMC" complete --activation tanh b.tsv -o out12.tsv
+fails_with "unknown activation is a usage error" 2 "unknown activation 'tanh'" "$NTKMC" complete --activation tanh b.tsv -o out12.tsv
 fails_with "--kernel with --prior is a usage error" 2 "already fixes" "$NTKMC" complete --kernel k.nkf --prior prior.tsv b.tsv -o out13.tsv
 fails_with "missing input file" 1 "nonexistent.tsv" "$NTKMC" complete nonexistent.tsv -o out10.tsv
 
