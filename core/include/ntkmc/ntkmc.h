@@ -615,6 +615,236 @@ gboolean ntkmc_table_write (const char *path, const NtkmcTable *like,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcTable, ntkmc_table_free)
 
+/* ------------------------------------------------- convolutional NTK */
+
+/*
+ * Images: an image of width W and height H has N = W * H pixels; pixel
+ * (r, c) (row r < H, column c < W) has index r * W + c (row-major, as image
+ * buffers are stored).  A convolutional kernel K(i, j, i', j') relates
+ * pixels (i, j) and (i', j').
+ */
+
+/**
+ * NtkmcUpsampling:
+ * @NTKMC_UP_NEAREST: x2 nearest-neighbour ("up").
+ * @NTKMC_UP_BILINEAR: x2 bilinear as the reference code does it
+ *   (align_corners, not circular; "upb"): breaks stationarity, so kernels
+ *   with it are computed on the general path only.
+ * @NTKMC_UP_BILINEAR_CIRCULAR: x2 bilinear with circular boundary ("upbc"):
+ *   output 2a + e = 3/4 x[a] + 1/4 x[a - 1 + 2e] per axis, indices mod size.
+ */
+typedef enum {
+  NTKMC_UP_NEAREST,
+  NTKMC_UP_BILINEAR,
+  NTKMC_UP_BILINEAR_CIRCULAR
+} NtkmcUpsampling;
+
+/**
+ * NtkmcArch:
+ *
+ * Opaque description of a convolutional network: a sequence of q x q
+ * convolutions (odd q, circular padding), activations, stride-2
+ * downsamplings and x2 upsamplings.  Rules (those of the reference code): it
+ * starts with a convolution, every convolution but the last is immediately
+ * followed by an activation, activations follow convolutions only; the
+ * resolution never rises above the input's (an upsampling needs an earlier
+ * downsampling) and ends where it started.
+ *
+ * Text form: space-separated tokens "conv<q>", "relu", "lrelu" (slope 0.01),
+ * "lrelu:<slope>", "down", "up", "upb", "upbc"; e.g.
+ * "conv3 lrelu down conv3 lrelu up conv3".  A preset name may stand for the
+ * whole text (ntkmc_arch_presets()).
+ */
+typedef struct _NtkmcArch NtkmcArch;
+
+NtkmcArch *ntkmc_arch_new (void);
+void ntkmc_arch_free (NtkmcArch *arch);
+/* Builders: append a layer.  Sequence rules are checked by
+ * ntkmc_arch_validate(), not here. */
+void ntkmc_arch_add_conv (NtkmcArch *arch, unsigned q);
+void ntkmc_arch_add_activation (NtkmcArch *arch, const NtkmcActivation *act);
+void ntkmc_arch_add_down (NtkmcArch *arch);
+void ntkmc_arch_add_up (NtkmcArch *arch, NtkmcUpsampling mode);
+
+/**
+ * ntkmc_arch_validate:
+ *
+ * Returns: TRUE when the layer sequence follows the rules above; otherwise
+ *   FALSE with NTKMC_ERROR_INVALID naming the offending layer.
+ */
+gboolean ntkmc_arch_validate (const NtkmcArch *arch, GError **error);
+
+/**
+ * ntkmc_arch_parse:
+ * @text: the text form, or a preset name.
+ *
+ * Returns: (transfer full): a validated architecture, or NULL with @error.
+ */
+NtkmcArch *ntkmc_arch_parse (const char *text, GError **error);
+
+/** Returns: (transfer full): the canonical text form (presets expanded). */
+char *ntkmc_arch_to_string (const NtkmcArch *arch);
+
+/** Returns: s, the deepest downsampling level the network reaches. */
+unsigned ntkmc_arch_get_levels (const NtkmcArch *arch);
+
+/** Returns: FALSE when the network has a reference bilinear ("upb") layer,
+ *  whose kernel is not stationary. */
+gboolean ntkmc_arch_is_stationary (const NtkmcArch *arch);
+
+/**
+ * ntkmc_arch_check_size:
+ *
+ * Returns: TRUE when the network accepts width x height images: both sides
+ *   multiples of 2^s (s = levels); else FALSE with NTKMC_ERROR_INVALID.
+ */
+gboolean ntkmc_arch_check_size (const NtkmcArch *arch, size_t width,
+                                size_t height, GError **error);
+
+/** Returns: (transfer none): NULL-terminated preset names. */
+const char *const *ntkmc_arch_presets (void);
+/** Returns: (transfer none) (nullable): a sentence on when to use the
+ *  preset, or NULL for an unknown name. */
+const char *ntkmc_arch_preset_summary (const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcArch, ntkmc_arch_free)
+
+/**
+ * NtkmcIidPrior:
+ * @c1: sum over channels of z(p) z(p), one pixel with itself (default 1/300,
+ *   the reference's U[0, 0.1] prior: E[z^2] = 0.01/3).
+ * @c2: sum over channels of z(p) z(p') for two different pixels (default
+ *   1/400 = E[z]^2).
+ *
+ * The i.i.d. feature prior: infinitely many channels of independent,
+ * identically distributed entries.  The kernel then depends only on the
+ * architecture and the image size, not on any pixel.
+ */
+typedef struct {
+  double c1;
+  double c2;
+} NtkmcIidPrior;
+
+void ntkmc_iid_prior_init (NtkmcIidPrior *prior);
+
+/**
+ * NtkmcCntk:
+ *
+ * Opaque, immutable convolutional NTK for matrix completion (Proposition 1):
+ * either the compact stationary form (fast path) or a full N x N matrix
+ * (general path).  Query it with ntkmc_cntk_entry() and ntkmc_cntk_row().
+ */
+typedef struct _NtkmcCntk NtkmcCntk;
+
+/**
+ * ntkmc_cntk_compute:
+ * @arch: a stationary architecture (no "upb").
+ * @prior: (nullable): the i.i.d. prior; NULL = defaults.
+ * @width, @height: an image size the architecture admits.
+ *
+ * The fast path.  Every covariance tensor of the recursion is stored by
+ * phase (position mod 2^k after k upsamplings) and displacement, never as an
+ * N^2 array.  For networks with nearest upsampling only, the kernel is
+ * computed at 2^(s+1) per side (or the image side, if smaller) and serves
+ * every larger admitted size exactly (Appendix M: a pixel's kernel row is a
+ * 2^(s+1)-wide window plus a constant).  With circular bilinear upsampling it
+ * is computed at the image size itself.
+ *
+ * Returns: (transfer full): the kernel, or NULL with @error.
+ */
+NtkmcCntk *ntkmc_cntk_compute (NtkmcContext *ctx, const NtkmcArch *arch,
+                               const NtkmcIidPrior *prior, size_t width,
+                               size_t height, GError **error);
+
+/**
+ * ntkmc_cntk_compute_general:
+ * @arch: any architecture (reference bilinear included).
+ * @z: (nullable): a feature prior, @channels x N column-major (the channel
+ *   vector of pixel i is column i); NULL = the i.i.d. prior @iid.
+ * @iid: (nullable): used when @z is NULL; NULL = defaults.
+ *
+ * The general path: the reference recursion on full N x N tensors (N =
+ * width * height), four N^2 tensors of memory: images of up to 11,585
+ * pixels (4 GiB; larger is NTKMC_ERROR_TOO_LARGE).  The result is valid for
+ * width x height only.  @channels = 0 or a non-finite entry of @z is
+ * NTKMC_ERROR_INVALID.
+ *
+ * Returns: (transfer full): the kernel, or NULL with @error.
+ */
+NtkmcCntk *ntkmc_cntk_compute_general (NtkmcContext *ctx,
+                                       const NtkmcArch *arch,
+                                       const double *z, size_t channels,
+                                       const NtkmcIidPrior *iid,
+                                       size_t width, size_t height,
+                                       GError **error);
+
+/**
+ * ntkmc_cntk_expand:
+ * @base: a kernel from ntkmc_cntk_compute_general() at 2^(s+1) x 2^(s+1).
+ *
+ * The paper's expansion (Appendix M, the reference's expand_kernel): each
+ * phase's kernel row at the base resolution, rolled and padded with its
+ * minimum, gives the full kernel at width x height.  Exact for nearest
+ * upsampling and the i.i.d. prior only; kept as an independent check.
+ *
+ * Returns: (transfer full): a full width x height kernel, or NULL with
+ *   @error: NTKMC_ERROR_INVALID for a compact or wrongly sized base, or a
+ *   target whose sides are not multiples of 2^s at least 2^(s+1);
+ *   NTKMC_ERROR_TOO_LARGE above 4 GiB.
+ */
+NtkmcCntk *ntkmc_cntk_expand (const NtkmcCntk *base, size_t width,
+                              size_t height, GError **error);
+
+void ntkmc_cntk_free (NtkmcCntk *k);
+
+/** Returns: (transfer none): the canonical architecture text. */
+const char *ntkmc_cntk_peek_arch (const NtkmcCntk *k);
+
+/**
+ * ntkmc_cntk_check_size:
+ *
+ * Returns: TRUE when the kernel serves width x height images; else FALSE
+ *   with NTKMC_ERROR_MISMATCH saying which sizes it serves.
+ */
+gboolean ntkmc_cntk_check_size (const NtkmcCntk *k, size_t width,
+                                size_t height, GError **error);
+
+/**
+ * ntkmc_cntk_entry:
+ *
+ * Returns: K((r, c), (r2, c2)) for width x height images (a size for which
+ *   ntkmc_cntk_check_size() holds).
+ */
+double ntkmc_cntk_entry (const NtkmcCntk *k, size_t width, size_t height,
+                         size_t r, size_t c, size_t r2, size_t c2);
+
+/**
+ * ntkmc_cntk_row:
+ * @row: (out): height x width values, row-major: row[r2 * width + c2] =
+ *   K((r, c), (r2, c2)).
+ */
+void ntkmc_cntk_row (const NtkmcCntk *k, size_t width, size_t height,
+                     size_t r, size_t c, double *row);
+
+/**
+ * ntkmc_cntk_write:
+ *
+ * Saves the kernel as a kernel file of kind NTKMC_KERNEL_CONV (description:
+ * architecture, prior, base size, representation).
+ */
+gboolean ntkmc_cntk_write (const NtkmcCntk *k, const char *path,
+                           NtkmcDType dtype, GError **error);
+
+/**
+ * ntkmc_cntk_open:
+ *
+ * Loads a kernel file written by ntkmc_cntk_write() (validated completely;
+ * another kind, or a description that does not parse, is refused).
+ */
+NtkmcCntk *ntkmc_cntk_open (const char *path, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcCntk, ntkmc_cntk_free)
+
 G_END_DECLS
 
 #endif /* NTKMC_H */
