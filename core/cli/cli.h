@@ -25,6 +25,17 @@ int ntkmc_cli_run (NtkmcCliCommand cmd, int argc, char **argv);
 int ntkmc_cli_complete (int argc, char **argv);
 int ntkmc_cli_kernel (int argc, char **argv);
 int ntkmc_cli_demo (int argc, char **argv);
+int ntkmc_cli_kernel_row (int argc, char **argv);
+int ntkmc_cli_kernel_heatmap (int argc, char **argv);
+
+/* "kernel compute --arch": returns the exit status. */
+int ntkmc_cli_cntk_compute (const char *arch, const char *size,
+                            const char *prior, gboolean general,
+                            const char *dtype, int threads, const char *out);
+
+/* Parses "WxH" (e.g. 512x384). */
+gboolean ntkmc_cli_parse_size (const char *text, size_t *width,
+                               size_t *height, GError **error);
 
 /* The network options of "complete" and "kernel compute". */
 typedef struct {

@@ -14,9 +14,12 @@ static const char kernel_usage[] =
   "Usage: ntkmc kernel SUBCOMMAND [OPTIONS]\n"
   "\n"
   "Subcommands:\n"
-  "  compute   compute a fully connected NTK over a feature prior, save it\n"
+  "  compute   compute a kernel and save it: fully connected over a feature\n"
+  "            prior (--prior), or convolutional for images (--arch)\n"
   "  info      print the header of a kernel file (validates it completely)\n"
-  "  export    write the kernel matrix of a file as TSV\n"
+  "  export    write the kernel matrix of a fully connected file as TSV\n"
+  "  row       print one pixel's row of a convolutional kernel as text\n"
+  "  heatmap   draw one pixel's row of a convolutional kernel as a PNG\n"
   "\n"
   "Run 'ntkmc kernel SUBCOMMAND --help' for options.\n";
 
@@ -40,11 +43,24 @@ static int
 kernel_compute (int argc, char **argv)
 {
   char *prior_arg = NULL, *out_arg = NULL, *dtype_arg = NULL;
+  char *arch_arg = NULL, *size_arg = NULL;
+  gboolean general = FALSE;
   NtkmcCliNetwork net = { NULL, -1, 0.0, 0 };
   GOptionEntry entries[] = {
     { "prior", 0, 0, G_OPTION_ARG_FILENAME, &prior_arg,
-      "feature prior: TSV/CSV with one row per item, or identity:N (one-hot "
-      "prior over N items)", "FILE|identity:N" },
+      "fully connected: a TSV/CSV with one row per item, or identity:N "
+      "(one-hot over N items); convolutional: iid (default), iid:C1,C2, or "
+      "a TSV/CSV with one row per pixel (row-major) and one column per "
+      "channel (general path)", "FILE|identity:N|iid" },
+    { "arch", 0, 0, G_OPTION_ARG_STRING, &arch_arg,
+      "compute a convolutional kernel for this architecture: a preset "
+      "(notebook, large-hole, recon2, recon3, recon5b, recon6) or layer "
+      "tokens such as \"conv3 lrelu down conv3 lrelu up conv3\"", "SPEC" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size_arg,
+      "convolutional: the image size", "WxH" },
+    { "general", 0, 0, G_OPTION_ARG_NONE, &general,
+      "convolutional: use the general (N^2) path even for the i.i.d. prior",
+      NULL },
     { "dtype", 0, 0, G_OPTION_ARG_STRING, &dtype_arg,
       "element type stored: f64 (default) or f32", "TYPE" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_arg,
@@ -63,9 +79,12 @@ kernel_compute (int argc, char **argv)
   char *act_text = NULL;
 
   g_option_context_set_summary (octx,
-    "Computes the fully connected NTK Gram matrix kappa_d(Zn^T Zn) over the\n"
-    "items of a feature prior and saves it as a kernel file, for reuse with\n"
-    "'ntkmc complete --kernel' and the other front ends.");
+    "Computes a kernel and saves it as a kernel file, for reuse by every\n"
+    "front end.  With --prior alone: the fully connected NTK Gram matrix\n"
+    "kappa_d(Zn^T Zn) over the items of a feature prior.  With --arch and\n"
+    "--size: the convolutional NTK of that network for images of that size\n"
+    "(a compact form that also serves larger images when the network\n"
+    "upsamples by nearest neighbour only).");
   g_option_context_add_main_entries (octx, entries, NULL);
   ntkmc_cli_network_add_options (octx, &net);
   if (!g_option_context_parse (octx, &argc, &argv, &error))
@@ -75,10 +94,27 @@ kernel_compute (int argc, char **argv)
       status = 2;
       goto out;
     }
-  if (argc != 1 || prior_arg == NULL || out_arg == NULL)
+  if (arch_arg != NULL)
     {
-      fprintf (stderr, "ntkmc kernel compute: needs --prior and -o "
-                       "(see ntkmc kernel compute --help)\n");
+      if (argc != 1 || size_arg == NULL || out_arg == NULL
+          || ntkmc_cli_network_given (&net))
+        {
+          fprintf (stderr, "ntkmc kernel compute: --arch needs --size and -o; "
+                           "--activation, --depth and --identity-weight are "
+                           "for fully connected kernels (activations are "
+                           "part of the architecture)\n");
+          status = 2;
+          goto out;
+        }
+      status = ntkmc_cli_cntk_compute (arch_arg, size_arg, prior_arg, general,
+                                       dtype_arg, net.threads, out_arg);
+      goto out;
+    }
+  if (argc != 1 || prior_arg == NULL || out_arg == NULL || size_arg || general)
+    {
+      fprintf (stderr, "ntkmc kernel compute: needs --prior and -o, or "
+                       "--arch, --size and -o (see ntkmc kernel compute "
+                       "--help)\n");
       status = 2;
       goto out;
     }
@@ -178,6 +214,8 @@ out:
   ntkmc_cli_network_clear (&net);
   g_free (out_arg);
   g_free (dtype_arg);
+  g_free (arch_arg);
+  g_free (size_arg);
   g_option_context_free (octx);
   return status;
 }
@@ -292,6 +330,10 @@ ntkmc_cli_kernel (int argc, char **argv)
       sub = kernel_info;
     else if (strcmp (argv[1], "export") == 0)
       sub = kernel_export;
+    else if (strcmp (argv[1], "row") == 0)
+      sub = ntkmc_cli_kernel_row;
+    else if (strcmp (argv[1], "heatmap") == 0)
+      sub = ntkmc_cli_kernel_heatmap;
     if (sub != NULL)
       return ntkmc_cli_run (sub, argc, argv);
   }

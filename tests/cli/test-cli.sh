@@ -97,6 +97,33 @@ fails_with "a corrupt kernel file is refused (checksum)" 1 "checksum" "$NTKMC" k
 head -c 100 k.nkf >short.nkf
 fails_with "a truncated kernel file is refused" 1 "truncated|too short|size" "$NTKMC" kernel info short.nkf
 
+# ---- convolutional kernels
+check "kernel compute --arch (preset)" "$NTKMC" kernel compute --arch notebook --size 64x32 -o nb.nkf
+if "$NTKMC" kernel info nb.nkf >cinfo.txt 2>&1 && grep -q "convolutional" cinfo.txt \
+   && grep -q "arch=conv3 lrelu down conv3 lrelu down conv3 lrelu down conv3 lrelu up" cinfo.txt \
+   && grep -q "base_width=16" cinfo.txt; then ok "kernel info shows the architecture and the compact form"
+else not_ok "kernel info shows the architecture and the compact form" "$(cat cinfo.txt)"; fi
+"$NTKMC" kernel row nb.nkf --size 64x32 --pixel 5,9 >row.tsv 2>row.err
+if [ "$(wc -l <row.tsv)" -eq 32 ] && [ "$(head -n1 row.tsv | awk -F'\t' '{ print NF }')" -eq 64 ] \
+   && close "$(cell row.tsv 6 10)" 0.21 1e-12; then ok "kernel row: H lines of W values, diagonal 7 q^2/300"
+else not_ok "kernel row: H lines of W values, diagonal 7 q^2/300" "$(head -c 300 row.err)"; fi
+"$NTKMC" kernel row nb.nkf --size 16x16 --pixel 5,9 >row16.tsv 2>/dev/null
+"$NTKMC" kernel compute --arch notebook --size 16x16 --general -o nbg.nkf 2>/dev/null
+"$NTKMC" kernel row nbg.nkf --size 16x16 --pixel 5,9 >row16g.tsv 2>/dev/null
+if [ -s row16.tsv ] && paste row16.tsv row16g.tsv | awk -F'\t' '
+    { half = NF / 2; for (i = 1; i <= half; i++) { d = $i - $(i + half); if (d < 0) d = -d; if (d > 1e-12) bad = 1 } }
+    END { exit bad }'; then ok "the fast path's row equals the general path's"
+else not_ok "the fast path's row equals the general path's"; fi
+fails_with "a size the kernel does not serve is refused" 1 "multiples of 8" "$NTKMC" kernel row nb.nkf --size 20x16 --pixel 0,0
+fails_with "a size the network does not admit is refused" 1 "multiples of 8" "$NTKMC" kernel compute --arch notebook --size 20x16 -o x.nkf
+fails_with "a malformed architecture is refused" 2 "followed by an activation" "$NTKMC" kernel compute --arch "conv3 down conv3" --size 8x8 -o x.nkf
+fails_with "a pixel outside the image is refused" 2 "pixel" "$NTKMC" kernel row nb.nkf --size 64x32 --pixel 32,0
+fails_with "row of a fully connected file is refused" 1 "not a convolutional" "$NTKMC" kernel row k.nkf --size 8x8 --pixel 0,0
+if "$NTKMC" kernel heatmap nb.nkf --size 64x64 --pixel 20,30 -o heat.png >heat.txt 2>&1 \
+   && [ "$(head -c 8 heat.png | od -An -tx1 | tr -d ' ')" = "89504e470d0a1a0a" ] && grep -q "max 0.21" heat.txt; then
+  ok "kernel heatmap writes a PNG"
+else not_ok "kernel heatmap writes a PNG" "$(cat heat.txt)"; fi
+
 # ---- bad input: clear message, exit 1, no output file left behind
 printf 'A\tB\tC\n1\t2\t3\n4\t5\n' >ragged.tsv
 fails_with "ragged rows" 1 "line 3" "$NTKMC" complete ragged.tsv -o out1.tsv
