@@ -131,8 +131,18 @@ ntkmc_activation_to_string (const NtkmcActivation *act)
     case NTKMC_ACT_RELU:
       return g_strdup ("relu");
     case NTKMC_ACT_LEAKY_RELU:
-      g_ascii_formatd (buf, sizeof buf, "%.17g", act->slope);
-      return g_strconcat ("lrelu:", buf, NULL);
+      {
+        /* the shortest text that reads back to the same slope */
+        static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
+        unsigned f;
+        for (f = 0; f < G_N_ELEMENTS (formats); f++)
+          {
+            g_ascii_formatd (buf, sizeof buf, formats[f], act->slope);
+            if (g_ascii_strtod (buf, NULL) == act->slope)
+              break;
+          }
+        return g_strconcat ("lrelu:", buf, NULL);
+      }
     case NTKMC_ACT_IDENTITY:
     default:
       return g_strdup ("identity");
