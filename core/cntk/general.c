@@ -40,7 +40,7 @@
 #include "base/memory.h"
 #include "cntk/arch.h"
 #include "cntk/cntk-private.h"
-#include "ntk/dual.h"
+#include "base/dual.h"
 
 #include <math.h>
 #include <string.h>

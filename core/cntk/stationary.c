@@ -31,7 +31,7 @@
 #include "base/timer.h"
 #include "cntk/arch.h"
 #include "cntk/cntk-private.h"
-#include "ntk/dual.h"
+#include "base/dual.h"
 
 #include <math.h>
 #include <string.h>

@@ -13,7 +13,7 @@
 #include "base/context.h"
 #include "base/linalg.h"
 #include "base/timer.h"
-#include "ntk/dual.h"
+#include "base/dual.h"
 
 #include <math.h>
 

@@ -3,8 +3,8 @@
  * dual.h: inline evaluation of dual activations and kappa_d for the hot
  * element-wise loops (see dual.c for the derivation).
  */
-#ifndef NTKMC_NTK_DUAL_H
-#define NTKMC_NTK_DUAL_H
+#ifndef NTKMC_BASE_DUAL_H
+#define NTKMC_BASE_DUAL_H
 
 #include <math.h>
 #include <ntkmc/ntkmc.h>

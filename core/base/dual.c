@@ -17,7 +17,7 @@
  */
 #include "config.h"
 
-#include "ntk/dual.h"
+#include "base/dual.h"
 
 #include <errno.h>
 #include <math.h>
