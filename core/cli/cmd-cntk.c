@@ -96,7 +96,27 @@ ntkmc_cli_cntk_compute (const char *arch_text, const char *size,
       ntkmc_cli_report_error ("--arch", error);
       return 2;
     }
-  if (!is_iid)
+  if (!is_iid && (strcmp (prior_arg, "identity") == 0
+                  || strcmp (prior_arg, "meshgrid") == 0))
+    {
+      /* identity: one channel per pixel (one-hot); meshgrid: two channels,
+       * the pixel's row and column scaled to [0, 1] */
+      size_t i;
+      n = w * h;
+      channels = strcmp (prior_arg, "identity") == 0 ? n : 2;
+      z = g_new0 (double, channels * n);
+      for (i = 0; i < n; i++)
+        {
+          if (channels == n)
+            z[i + i * n] = 1.0;
+          else
+            {
+              z[2 * i] = h > 1 ? (double) (i / w) / (double) (h - 1) : 0.0;
+              z[2 * i + 1] = w > 1 ? (double) (i % w) / (double) (w - 1) : 0.0;
+            }
+        }
+    }
+  else if (!is_iid)
     {
       /* one row per pixel, one column per channel: Z is channels x N */
       z = ntkmc_cli_load_prior (prior_arg, NULL, &channels, &n, &error);
@@ -133,7 +153,7 @@ ntkmc_cli_cntk_compute (const char *arch_text, const char *size,
 
 /* Options shared by row and heatmap: FILE --size WxH --pixel R,C. */
 typedef struct {
-  char *size, *pixel, *out;
+  char *size, *pixel, *out, *arch;
   NtkmcCntk *k;
   size_t w, h, r, c;
 } RowArgs;
@@ -144,6 +164,7 @@ row_args_clear (RowArgs *a)
   g_free (a->size);
   g_free (a->pixel);
   g_free (a->out);
+  g_free (a->arch);
   ntkmc_cntk_free (a->k);
 }
 
@@ -157,6 +178,8 @@ row_args_parse (int argc, char **argv, RowArgs *a, const char *summary,
     { "size", 0, 0, G_OPTION_ARG_STRING, &a->size, "the image size", "WxH" },
     { "pixel", 0, 0, G_OPTION_ARG_STRING, &a->pixel,
       "the pixel whose row is shown: row R, column C (from 0)", "R,C" },
+    { "arch", 0, 0, G_OPTION_ARG_STRING, &a->arch,
+      "refuse the file unless it was computed for this network", "SPEC" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->out, "the PNG to write",
       "OUT" },
     { NULL }
@@ -168,7 +191,7 @@ row_args_parse (int argc, char **argv, RowArgs *a, const char *summary,
   int status = -1;
 
   if (!wants_out)
-    entries[2].long_name = NULL;
+    entries[3].long_name = NULL;
   g_option_context_set_summary (octx, summary);
   g_option_context_add_main_entries (octx, entries, NULL);
   if (!g_option_context_parse (octx, &argc, &argv, &error) || argc != 2
@@ -199,8 +222,13 @@ row_args_parse (int argc, char **argv, RowArgs *a, const char *summary,
     {
       a->r = (size_t) r;
       a->c = (size_t) c;
+      g_autoptr (NtkmcArch) want = NULL;
       a->k = ntkmc_cntk_open (argv[1], &error);
       if (a->k == NULL || !ntkmc_cntk_check_size (a->k, a->w, a->h, &error))
+        status = 1;
+      else if (a->arch != NULL
+               && ((want = ntkmc_arch_parse (a->arch, &error)) == NULL
+                   || !ntkmc_cntk_check_arch (a->k, want, &error)))
         status = 1;
     }
   if (status != -1)

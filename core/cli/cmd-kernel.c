@@ -49,9 +49,10 @@ kernel_compute (int argc, char **argv)
   GOptionEntry entries[] = {
     { "prior", 0, 0, G_OPTION_ARG_FILENAME, &prior_arg,
       "fully connected: a TSV/CSV with one row per item, or identity:N "
-      "(one-hot over N items); convolutional: iid (default), iid:C1,C2, or "
-      "a TSV/CSV with one row per pixel (row-major) and one column per "
-      "channel (general path)", "FILE|identity:N|iid" },
+      "(one-hot over N items); convolutional: iid (default), iid:C1,C2, "
+      "or, on the general path, identity (a one-hot channel per pixel), "
+      "meshgrid (row and column coordinates) or a TSV/CSV with one row per "
+      "pixel (row-major) and one column per channel", "FILE|identity:N|iid" },
     { "arch", 0, 0, G_OPTION_ARG_STRING, &arch_arg,
       "compute a convolutional kernel for this architecture: a preset "
       "(notebook, large-hole, recon2, recon3, recon5b, recon6) or layer "

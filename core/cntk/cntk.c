@@ -58,6 +58,24 @@ ntkmc_cntk_peek_arch (const NtkmcCntk *k)
   return k->arch;
 }
 
+gboolean
+ntkmc_cntk_check_arch (const NtkmcCntk *k, const NtkmcArch *arch,
+                       GError **error)
+{
+  char *text;
+  gboolean same;
+
+  g_return_val_if_fail (k != NULL && arch != NULL, FALSE);
+  text = ntkmc_arch_to_string (arch);
+  same = strcmp (text, k->arch) == 0;
+  if (!same)
+    g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_MISMATCH,
+                 "this kernel is for the network '%s', not '%s'", k->arch,
+                 text);
+  g_free (text);
+  return same;
+}
+
 /* Does one axis of a compact kernel (base side @base) serve side @side? */
 static gboolean
 axis_serves (const NtkmcCntk *k, size_t base, gboolean expandable, size_t side)

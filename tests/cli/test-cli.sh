@@ -118,6 +118,13 @@ fails_with "a size the kernel does not serve is refused" 1 "multiples of 8" "$NT
 fails_with "a size the network does not admit is refused" 1 "multiples of 8" "$NTKMC" kernel compute --arch notebook --size 20x16 -o x.nkf
 fails_with "a malformed architecture is refused" 2 "followed by an activation" "$NTKMC" kernel compute --arch "conv3 down conv3" --size 8x8 -o x.nkf
 fails_with "a pixel outside the image is refused" 2 "pixel" "$NTKMC" kernel row nb.nkf --size 64x32 --pixel 32,0
+fails_with "a kernel for another architecture is refused" 1 "is for the network" "$NTKMC" kernel row nb.nkf --size 64x32 --pixel 0,0 --arch recon2
+check "kernel row --arch accepts the file's own network" "$NTKMC" kernel row nb.nkf --size 64x32 --pixel 0,0 --arch notebook
+check "general path with the identity prior" "$NTKMC" kernel compute --arch "conv3 relu down conv3 relu up conv3" --size 4x4 --prior identity -o id.nkf
+check "general path with the meshgrid prior" "$NTKMC" kernel compute --arch "conv3 relu down conv3 relu up conv3" --size 4x4 --prior meshgrid -o mg.nkf
+if "$NTKMC" kernel info mg.nkf 2>&1 | grep -q "prior=given:" && "$NTKMC" kernel info mg.nkf 2>&1 | grep -q "form=full"; then
+  ok "a given prior is recorded in the file"
+else not_ok "a given prior is recorded in the file"; fi
 fails_with "row of a fully connected file is refused" 1 "not a convolutional" "$NTKMC" kernel row k.nkf --size 8x8 --pixel 0,0
 if "$NTKMC" kernel heatmap nb.nkf --size 64x64 --pixel 20,30 -o heat.png >heat.txt 2>&1 \
    && [ "$(head -c 8 heat.png | od -An -tx1 | tr -d ' ')" = "89504e470d0a1a0a" ] && grep -q "max 0.21" heat.txt; then

@@ -255,6 +255,11 @@ test_files (void)
     g_assert_cmpmem (k64->table, n * sizeof (double), k->table,
                      n * sizeof (double));
     g_assert_cmpstr (ntkmc_cntk_peek_arch (k64), ==, ntkmc_cntk_peek_arch (k));
+    g_assert_true (ntkmc_cntk_check_arch (k64, a, NULL));
+    g_assert_false (ntkmc_cntk_check_arch (k64, b, &error));
+    g_assert_error (error, NTKMC_ERROR, NTKMC_ERROR_MISMATCH);
+    g_assert_nonnull (strstr (error->message, "upb"));
+    g_clear_error (&error);
     g_assert_cmpfloat (rel_diff (k32, k, 64, 32), <, 1e-7);
     g_assert_cmpfloat (rel_diff (kf, full, 8, 4), ==, 0);
     /* sizes: the compact notebook kernel serves 64 x 32, not 20 x 16 */

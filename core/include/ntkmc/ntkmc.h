@@ -827,6 +827,15 @@ void ntkmc_cntk_row (const NtkmcCntk *k, size_t width, size_t height,
                      size_t r, size_t c, double *row);
 
 /**
+ * ntkmc_cntk_check_arch:
+ *
+ * Returns: TRUE when the kernel was computed for @arch; else FALSE with
+ *   NTKMC_ERROR_MISMATCH naming both architectures.
+ */
+gboolean ntkmc_cntk_check_arch (const NtkmcCntk *k, const NtkmcArch *arch,
+                                GError **error);
+
+/**
  * ntkmc_cntk_write:
  *
  * Saves the kernel as a kernel file of kind NTKMC_KERNEL_CONV (description:
