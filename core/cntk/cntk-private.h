@@ -28,7 +28,7 @@ struct _NtkmcCntk {
    * then the displacements [-2^s, 2^s - 1]. */
   size_t period, bw, bh;
   gboolean expand_w, expand_h;
-  double *table;
+  double *table;        /* from ntkmc_big_alloc() */
 
   /* FULL: width w, height h, N = w h; full[i + j N] = K(pixel i, pixel j)
    * with pixel index r w + c. */

@@ -6,6 +6,8 @@
 
 #include "cntk/cntk-private.h"
 
+#include "base/memory.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +48,7 @@ ntkmc_cntk_free (NtkmcCntk *k)
     return;
   g_free (k->arch);
   g_free (k->prior);
-  g_free (k->table);
+  ntkmc_big_free (k->table);
   g_free (k->full);
   g_free (k);
 }
@@ -320,7 +322,10 @@ ntkmc_cntk_open (const char *path, GError **error)
                        "form its description declares", path);
           goto fail;
         }
-      k->table = g_new (double, dims[0] * dims[1] * dims[2]);
+      k->table = ntkmc_big_alloc (dims[0] * dims[1] * dims[2], sizeof (double),
+                                  "the kernel table", error);
+      if (k->table == NULL)
+        goto fail;
       ntkmc_kernelfile_read_f64 (kf, k->table);
     }
   else

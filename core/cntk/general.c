@@ -30,7 +30,7 @@
  * 2 q N^2 additions each and N^2 dual evaluations (one asin, one sqrt); per
  * resampling 3 N_out^2 / 2 entries of 1 or 16 terms.  Memory: four N^2
  * tensors at the input resolution (S, Sdot, Theta and a scratch), so
- * N is capped at 11585 pixels (4 GiB); the z prior adds one dgemm of
+ * N is capped at 20066 pixels (12 GiB); the z prior adds one dgemm of
  * channels N^2 flops.
  */
 #include "config.h"
@@ -46,7 +46,7 @@
 #include <string.h>
 
 /* The four working tensors together may take at most this many bytes. */
-#define GENERAL_MAX_BYTES ((size_t) 4 << 30)
+#define GENERAL_MAX_BYTES ((size_t) 12 << 30)
 #define GENERAL_N_TENSORS 4
 
 /* Largest N with GENERAL_N_TENSORS N^2 doubles within GENERAL_MAX_BYTES. */

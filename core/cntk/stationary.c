@@ -28,6 +28,7 @@
 #include "config.h"
 
 #include "base/context.h"
+#include "base/memory.h"
 #include "base/timer.h"
 #include "cntk/arch.h"
 #include "cntk/cntk-private.h"
@@ -45,28 +46,22 @@ typedef struct {
 static void
 tab_clear (Tab *t)
 {
-  g_free (t->d);
+  ntkmc_big_free (t->d);
   t->d = NULL;
 }
 
+/* Tables come on huge pages (the top level of a 6-level network is 0.5 GiB)
+ * with one spare displacement row, which the final table uses for the
+ * per-phase value outside the window. */
 static gboolean
 tab_alloc (Tab *t, size_t h, size_t w, size_t period, GError **error)
 {
-  size_t n = h * w * period * period;
-
   t->h = h;
   t->w = w;
   t->period = period;
-  t->d = g_try_malloc (MAX (n, (size_t) 1) * sizeof (double));
-  if (t->d == NULL)
-    {
-      g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_TOO_LARGE,
-                   "cannot allocate %.1f GiB for a %zu x %zu kernel table "
-                   "with %zu phases", (double) n * 8 / 1073741824.0, h, w,
-                   period * period);
-      return FALSE;
-    }
-  return TRUE;
+  t->d = ntkmc_big_alloc ((h * w + 1) * period * period, sizeof (double),
+                          "a kernel table", error);
+  return t->d != NULL;
 }
 
 static size_t
@@ -367,31 +362,24 @@ nearest_only (const NtkmcArch *arch)
 
 /* The final Theta becomes the compact table (its buffer is taken over,
  * with one more row for the per-phase value outside the window). */
-static gboolean
-store_compact (NtkmcCntk *k, Tab *th, GError **error)
+static void
+store_compact (NtkmcCntk *k, Tab *th)
 {
   size_t pp = th->period, p2 = pp * pp, nd = th->h * th->w, f, di;
-  double *table = g_try_realloc (th->d, (nd + 1) * p2 * sizeof (double));
+  double *table = th->d, *outside = table + nd * p2;
 
-  if (table == NULL)
-    {
-      g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_TOO_LARGE,
-                   "cannot allocate the kernel table");
-      return FALSE;
-    }
   th->d = NULL;
   for (f = 0; f < p2; f++)
-    table[nd * p2 + f] = INFINITY;
+    outside[f] = INFINITY;
   /* outside the window a row takes its minimum (Appendix M) */
   for (di = 0; di < nd; di++)
     for (f = 0; f < p2; f++)
-      table[nd * p2 + f] = MIN (table[nd * p2 + f], table[di * p2 + f]);
+      outside[f] = MIN (outside[f], table[di * p2 + f]);
   k->form = NTKMC_CNTK_COMPACT;
   k->period = pp;
   k->bh = th->h;
   k->bw = th->w;
   k->table = table;
-  return TRUE;
 }
 
 NtkmcCntk *
@@ -538,10 +526,10 @@ ntkmc_cntk_compute_stationary (NtkmcContext *ctx, const NtkmcArch *arch,
       arch_text = ntkmc_arch_to_string (arch);
       prior_text = ntkmc_cntk_iid_prior_text (prior);
       k = ntkmc_cntk_new (arch_text, prior_text, levels);
-      ok = store_compact (k, &th, error);
+      store_compact (k, &th);
       k->expand_w = nearest_only (arch) && bw == full;
       k->expand_h = nearest_only (arch) && bh == full;
-      ok = ok && ntkmc_context_report (ctx, 1.0, "kernel done", error);
+      ok = ntkmc_context_report (ctx, 1.0, "kernel done", error);
       if (!ok)
         {
           ntkmc_cntk_free (k);

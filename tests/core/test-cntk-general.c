@@ -644,8 +644,8 @@ test_errors (void)
   expect_error ("notebook", NULL, NULL, 0, NULL, 12, 16, NTKMC_ERROR_INVALID);
   expect_error ("conv3 relu down conv3 relu upb conv3", NULL, NULL, 0, NULL,
                 2, 2, NTKMC_ERROR_INVALID);
-  expect_error ("conv3", NULL, NULL, 0, NULL, 120, 120, NTKMC_ERROR_TOO_LARGE);
-  expect_error ("conv3", NULL, NULL, 0, NULL, 20000, 1, NTKMC_ERROR_TOO_LARGE);
+  expect_error ("conv3", NULL, NULL, 0, NULL, 160, 160, NTKMC_ERROR_TOO_LARGE);
+  expect_error ("conv3", NULL, NULL, 0, NULL, 30000, 1, NTKMC_ERROR_TOO_LARGE);
   /* an architecture that does not validate */
   ntkmc_arch_add_conv (bad, 3);
   ntkmc_arch_add_down (bad);

@@ -764,8 +764,9 @@ NtkmcCntk *ntkmc_cntk_compute (NtkmcContext *ctx, const NtkmcArch *arch,
  * @iid: (nullable): used when @z is NULL; NULL = defaults.
  *
  * The general path: the reference recursion on full N x N tensors (N =
- * width * height), four N^2 tensors of memory: images of up to 11,585
- * pixels (4 GiB; larger is NTKMC_ERROR_TOO_LARGE).  The result is valid for
+ * width * height), four N^2 tensors of memory: images of up to 20,066
+ * pixels (12 GiB, e.g. 128 x 128 in 8.6 GiB; larger is
+ * NTKMC_ERROR_TOO_LARGE).  The result is valid for
  * width x height only.  @channels = 0 or a non-finite entry of @z is
  * NTKMC_ERROR_INVALID.
  *
@@ -853,6 +854,190 @@ gboolean ntkmc_cntk_write (const NtkmcCntk *k, const char *path,
 NtkmcCntk *ntkmc_cntk_open (const char *path, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcCntk, ntkmc_cntk_free)
+
+/* ------------------------------------------------------------------ images */
+
+/**
+ * NtkmcImage:
+ *
+ * Opaque raster image: width x height pixels of 1 to 4 channels (1 grey,
+ * 2 grey + alpha, 3 RGB, 4 RGBA, alpha last and not premultiplied), held
+ * as doubles in [0, 1], planar: plane k (channel k) is height x width
+ * values, row-major, so that pixel (r, c) has index r * width + c as for
+ * the convolutional NTK; the planes are contiguous, plane k starting
+ * k * width * height values after plane 0 (a (width * height) x channels
+ * column-major matrix with ld = width * height).
+ *
+ * The image also has a bit depth, 8 or 16, that of the file it was read
+ * from (or the one given to ntkmc_image_new()) and the one it is written
+ * with.  A sample s read at depth b becomes exactly s / (2^b - 1) (a
+ * correctly rounded division), and ntkmc_image_write() stores
+ * floor(v * (2^b - 1) + 0.5), which gives s back for every such value: an
+ * image read and written unchanged (to PNG or TIFF, or from 8 bits to JPEG
+ * aside from its lossy coding) keeps every sample bit-identical.
+ *
+ * Colour management is left to the caller: samples are the file's numbers,
+ * with no gamma, ICC profile or orientation (EXIF, TIFF) applied.
+ */
+typedef struct _NtkmcImage NtkmcImage;
+
+/** The most pixels (width x height) an image may have: 2^28. */
+#define NTKMC_IMAGE_MAX_PIXELS ((size_t) 1 << 28)
+
+/**
+ * ntkmc_image_new:
+ * @width, @height: at least 1; @width * @height at most
+ *   NTKMC_IMAGE_MAX_PIXELS.
+ * @channels: 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA).
+ * @depth: 8 or 16, the bit depth ntkmc_image_write() uses.
+ *
+ * Returns: (transfer full): a black, transparent image (every sample 0);
+ *   free with ntkmc_image_free().
+ */
+NtkmcImage *ntkmc_image_new (size_t width, size_t height, unsigned channels,
+                             unsigned depth);
+
+/** Returns: (transfer full): a deep copy of @image. */
+NtkmcImage *ntkmc_image_copy (const NtkmcImage *image);
+
+/** Frees @image (NULL is allowed). */
+void ntkmc_image_free (NtkmcImage *image);
+
+/**
+ * ntkmc_image_read:
+ * @path: a PNG, JPEG or TIFF file, recognized by its first bytes (the
+ *   extension does not matter).
+ *
+ * What is read:
+ *  - PNG: every colour type and depth.  Palette images become RGB, or RGBA
+ *    with a transparency chunk; grey of 1, 2 or 4 bits becomes 8-bit (s *
+ *    255 / (2^b - 1)); a transparent colour (tRNS) of a grey or RGB image
+ *    becomes an alpha channel.  Interlaced files are read too.
+ *  - JPEG: greyscale and YCbCr/RGB (8-bit); CMYK and YCCK are refused.
+ *    Corrupt data that libjpeg would only warn about (a truncated file,
+ *    bad Huffman codes) is an error; extraneous bytes between markers are
+ *    not.
+ *  - TIFF and BigTIFF, first image only: grey (min-is-black or, inverted
+ *    on reading, min-is-white) of 1, 2, 4 (expanded to 8), 8 or 16 bits;
+ *    RGB of 8 or 16 bits; each with an optional unassociated (or
+ *    unspecified) alpha sample; unsigned integer samples, contiguous or
+ *    separate planes, strips or tiles, any compression libtiff decodes.
+ *    Palette and YCbCr images are read through libtiff's RGBA interface,
+ *    as 8-bit RGB (RGBA with an alpha sample).  Premultiplied alpha, CMYK,
+ *    CIE Lab, floating point or signed samples and other bit depths are
+ *    refused.
+ *
+ * The decoders print nothing and keep no global state: their messages end
+ * up in @error.
+ *
+ * Returns: (transfer full): the image, or NULL with @error set:
+ *   NTKMC_ERROR_IO when the file cannot be opened or read;
+ *   NTKMC_ERROR_FORMAT when it is empty, not a PNG, JPEG or TIFF file (the
+ *   message shows its first bytes), truncated or corrupt (with the
+ *   decoder's message), or in a layout listed above as refused;
+ *   NTKMC_ERROR_TOO_LARGE for more than NTKMC_IMAGE_MAX_PIXELS pixels or
+ *   when memory runs out.
+ */
+NtkmcImage *ntkmc_image_read (const char *path, GError **error);
+
+/**
+ * ntkmc_image_write:
+ * @path: the output file; its extension (any case) sets the format:
+ *   ".png", ".jpg" or ".jpeg", ".tif" or ".tiff".  A regular file is
+ *   replaced atomically: the image goes to a temporary file in the same
+ *   directory (mode 0666 less the umask), which is synced and renamed over
+ *   @path; on failure @path is left as it was and no temporary file
+ *   remains.  An existing file that is not a regular file (a pipe,
+ *   /dev/null) is written directly.
+ *
+ * Each sample v is stored as floor(v * (2^b - 1) + 0.5) after clamping v to
+ * [0, 1], b the image's depth (8 for JPEG, whatever the image's depth).
+ *  - PNG: 8 or 16 bits, colour type grey, grey + alpha, RGB or RGBA, not
+ *    interlaced, no gamma or colour chunks.
+ *  - JPEG: quality 95, no chroma subsampling (4:4:4), baseline; grey or
+ *    RGB only.
+ *  - TIFF: 8 or 16 bits, contiguous, Deflate with horizontal predictor
+ *    (LZW when libtiff lacks Deflate), alpha as an unassociated extra
+ *    sample.
+ *
+ * Returns: TRUE on success; else FALSE with @error set:
+ *   NTKMC_ERROR_INVALID for an extension that names no supported format,
+ *   an image with alpha written as JPEG, or a sample that is NaN or
+ *   infinite (the message names the first one: row, column, channel);
+ *   NTKMC_ERROR_IO when the file cannot be written.
+ */
+gboolean ntkmc_image_write (const NtkmcImage *image, const char *path,
+                            GError **error);
+
+size_t ntkmc_image_get_width (const NtkmcImage *image);
+size_t ntkmc_image_get_height (const NtkmcImage *image);
+/** Returns: 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA). */
+unsigned ntkmc_image_get_n_channels (const NtkmcImage *image);
+/** Returns: 8 or 16: the depth read, and written by ntkmc_image_write(). */
+unsigned ntkmc_image_get_depth (const NtkmcImage *image);
+/** Returns: TRUE when the last channel is alpha (2 or 4 channels). */
+gboolean ntkmc_image_has_alpha (const NtkmcImage *image);
+
+/**
+ * ntkmc_image_peek_plane:
+ * @channel: < ntkmc_image_get_n_channels().
+ *
+ * Returns: (transfer none): channel @channel, height x width doubles,
+ *   row-major (pixel (r, c) at r * width + c); writable, valid as long as
+ *   @image.  The next plane follows it directly.
+ */
+double *ntkmc_image_peek_plane (NtkmcImage *image, unsigned channel);
+
+/** Returns: sample (@r, @c) of @channel, in [0, 1] for a read image. */
+double ntkmc_image_get_sample (const NtkmcImage *image, size_t r, size_t c,
+                               unsigned channel);
+/** Sets sample (@r, @c) of @channel to @value (clamped to [0, 1] only
+ *  when written out). */
+void ntkmc_image_set_sample (NtkmcImage *image, size_t r, size_t c,
+                             unsigned channel, double value);
+
+/**
+ * ntkmc_image_get_sample_uint:
+ *
+ * Returns: the integer ntkmc_image_write() stores for sample (@r, @c) of
+ *   @channel at the image's depth (0..255 or 0..65535); for an image just
+ *   read, the file's sample.  A NaN sample gives 0.
+ */
+guint ntkmc_image_get_sample_uint (const NtkmcImage *image, size_t r,
+                                   size_t c, unsigned channel);
+
+/**
+ * ntkmc_image_to_mask:
+ * @mask: an image used as a mask; its alpha channel, if any, is ignored.
+ * @inverted: FALSE: a pixel is missing when any of its colour samples is
+ *   above 0 (not black: a selection, as GIMP's, marks the pixels to fill);
+ *   TRUE: a pixel is missing when any of its colour samples is below 1
+ *   (not white: 255 = observed, the convention of the paper's mask files).
+ *   Either way a grey level between black and white counts as missing, and
+ *   a colour mask acts as its luminance would, whatever the weights.
+ * @missing: (out caller-allocates): width x height bytes, row-major:
+ *   1 = missing, 0 = observed.
+ *
+ * Returns: the number of missing pixels.
+ */
+size_t ntkmc_image_to_mask (const NtkmcImage *mask, gboolean inverted,
+                            guint8 *missing);
+
+/**
+ * ntkmc_image_read_mask:
+ * @path: any image ntkmc_image_read() reads.
+ * @inverted: as for ntkmc_image_to_mask().
+ * @width, @height: the size of the image the mask belongs to.
+ *
+ * Returns: (transfer full): @width x @height bytes, row-major, 1 = missing
+ *   and 0 = observed (see ntkmc_image_to_mask()); free with g_free().  NULL
+ *   with @error set: as ntkmc_image_read(), or NTKMC_ERROR_MISMATCH when
+ *   the mask has another size (the message gives both).
+ */
+guint8 *ntkmc_image_read_mask (const char *path, gboolean inverted,
+                               size_t width, size_t height, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcImage, ntkmc_image_free)
 
 G_END_DECLS
 
