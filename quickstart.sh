@@ -17,7 +17,8 @@ mode=${1:-demo}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 build_pkgs=(build-essential autoconf automake libtool pkg-config
-            libglib2.0-dev libopenblas-dev libxxhash-dev libpng-dev)
+            libglib2.0-dev libopenblas-dev libxxhash-dev libpng-dev
+            libjpeg-dev libtiff-dev)
 test_pkgs=(python3 python3-numpy python3-torch valgrind)
 
 say() { printf '\n==> %s\n' "$*"; }

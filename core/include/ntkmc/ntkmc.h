@@ -873,8 +873,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcCntk, ntkmc_cntk_free)
  * with.  A sample s read at depth b becomes exactly s / (2^b - 1) (a
  * correctly rounded division), and ntkmc_image_write() stores
  * floor(v * (2^b - 1) + 0.5), which gives s back for every such value: an
- * image read and written unchanged (to PNG or TIFF, or from 8 bits to JPEG
- * aside from its lossy coding) keeps every sample bit-identical.
+ * image read and written unchanged to PNG or TIFF keeps every sample
+ * bit-identical (JPEG output is lossy).
  *
  * Colour management is left to the caller: samples are the file's numbers,
  * with no gamma, ICC profile or orientation (EXIF, TIFF) applied.
@@ -928,7 +928,7 @@ void ntkmc_image_free (NtkmcImage *image);
  *    refused.
  *
  * The decoders print nothing and keep no global state: their messages end
- * up in @error.
+ * up in @error.  Several threads may read and write images at once.
  *
  * Returns: (transfer full): the image, or NULL with @error set:
  *   NTKMC_ERROR_IO when the file cannot be opened or read;
@@ -1014,7 +1014,9 @@ guint ntkmc_image_get_sample_uint (const NtkmcImage *image, size_t r,
  *   TRUE: a pixel is missing when any of its colour samples is below 1
  *   (not white: 255 = observed, the convention of the paper's mask files).
  *   Either way a grey level between black and white counts as missing, and
- *   a colour mask acts as its luminance would, whatever the weights.
+ *   a colour mask acts as its luminance would, whatever the weights.  Keep
+ *   masks in a lossless format: JPEG's noise near black and white would
+ *   mark pixels missing.
  * @missing: (out caller-allocates): width x height bytes, row-major:
  *   1 = missing, 0 = observed.
  *
