@@ -77,9 +77,30 @@ typedef struct {
   gboolean ok;
 } Result;
 
+static Result measure_once (const char *self, const char *spec, size_t size,
+                            gboolean general, int threads);
+
+/* Best of @repeats runs (the machine is shared; the minimum is the run
+ * least disturbed). */
 static Result
 measure (const char *self, const char *spec, size_t size, gboolean general,
-         int threads)
+         int threads, int repeats)
+{
+  Result best = { INFINITY, 0, 0, FALSE };
+  int i;
+
+  for (i = 0; i < repeats; i++)
+    {
+      Result r = measure_once (self, spec, size, general, threads);
+      if (r.ok && r.seconds < best.seconds)
+        best = r;
+    }
+  return best;
+}
+
+static Result
+measure_once (const char *self, const char *spec, size_t size,
+              gboolean general, int threads)
 {
   Result r = { 0, 0, 0, FALSE };
   char ssize[32], sthreads[32], *out = NULL, *err = NULL;
@@ -184,7 +205,8 @@ main (int argc, char **argv)
       "the image size given (here 512 x 512, or 2^s if larger). *N^2 path*: "
       "`ntkmc_cntk_compute_general`, the reference's algorithm (full N x N "
       "tensors, in C), at every size where it fits in memory and time. Each "
-      "measurement in a process of its own (peak resident memory).\n\n",
+      "measurement in a process of its own (peak resident memory); best of 3 "
+      "runs (1 for the N^2 path above 64 x 64).\n\n",
       ntkmc_context_get_n_threads (ctx));
   }
   g_string_append (md, "| s | image | fast: seconds | fast: peak MiB |\n"
@@ -195,7 +217,7 @@ main (int argc, char **argv)
       size_t size = MAX ((size_t) 512, (size_t) 1 << s);
       Result r;
       fprintf (stderr, "bench-cntk: fast, s = %u\n", s);
-      r = measure (self, spec, size, FALSE, threads);
+      r = measure (self, spec, size, FALSE, threads, 3);
       if (r.ok)
         g_string_append_printf (md, "| %u | %zu x %zu | %.3f | %.0f |\n", s,
                                 size, size, r.seconds, r.rss);
@@ -211,7 +233,7 @@ main (int argc, char **argv)
                        "|---|---:|---:|---:|---:|---:|---:|---:|\n");
   {
     struct { const char *name; unsigned s; size_t from, to; } nets[] = {
-      { "notebook", 3, 16, 64 }, { "large-hole", 6, 64, 64 } };
+      { "notebook", 3, 16, 64 }, { "large-hole", 6, 64, 128 } };
     double growth = 0, last_general = 0;
     guint i;
 
@@ -225,12 +247,12 @@ main (int argc, char **argv)
             Result g, f;
             fprintf (stderr, "bench-cntk: %s, N^2 path at %zu\n", nets[i].name,
                      size);
-            g = measure (self, spec, size, TRUE, threads);
-            f = measure (self, spec, size, FALSE, threads);
+            g = measure (self, spec, size, TRUE, threads, size <= 64 ? 3 : 1);
+            f = measure (self, spec, size, FALSE, threads, 3);
             if (!g.ok || !f.ok)
               break;
             g_string_append_printf (md, "| %s | %zu x %zu | %.3f | %.0f | %.4f "
-                                    "| %.0f | %.0f | %.1e |\n", nets[i].name,
+                                    "| %.0f | %.1f | %.1e |\n", nets[i].name,
                                     size, size, g.seconds, g.rss, f.seconds,
                                     f.rss, g.seconds / f.seconds,
                                     fabs (g.value - f.value) / fabs (f.value));
@@ -242,16 +264,16 @@ main (int argc, char **argv)
         g_free (spec);
       }
     if (growth > 0)
-      g_string_append_printf (md, "\nMeasured growth of the N^2 path: x %.1f "
-                              "per doubling of the side (O(N^2) = x 16 in "
-                              "theory). The `large-hole` kernel needs a "
-                              "128 x 128 base: the N^2 path would take about "
-                              "%.0f s there (%.1f s at 64 x 64 times %.1f) and "
-                              "four 2 GiB tensors, more than this machine's "
-                              "memory allows the general path, against the "
-                              "fast path's time for 512 x 512 in the first "
-                              "table.\n", growth, last_general * growth,
-                              last_general, growth);
+      g_string_append_printf (md, "\nThe N^2 path grows x %.1f per doubling "
+                              "of the side between the last two sizes (O(N^2) "
+                              "per layer: x 16 in theory, less while fixed "
+                              "costs count). The reference builds the "
+                              "`large-hole` kernel for any image the same "
+                              "way: at the 128 x 128 base (%.1f s here, in "
+                              "C; about 2 hours in the reference's Python), "
+                              "then expands it; the fast path's 512 x 512 "
+                              "kernel in the first table is that same base.\n",
+                              growth, last_general);
   }
   g_string_append (md, "\n");
   fputs (md->str, stdout);
