@@ -6,6 +6,7 @@
 
 #include "cntk/cntk-private.h"
 
+#include "base/context.h"
 #include "base/memory.h"
 
 #include <math.h>
@@ -156,6 +157,29 @@ ntkmc_cntk_entry (const NtkmcCntk *k, size_t width, size_t height, size_t r,
   if (dr < 0 || dc < 0)
     return phase[k->bw * k->bh * k->period * k->period];
   return phase[((size_t) dr * k->bw + (size_t) dc) * k->period * k->period];
+}
+
+void
+ntkmc_cntk_gather (NtkmcContext *ctx, const NtkmcCntk *k, size_t width,
+                   size_t height, size_t n_rows, const size_t *rows,
+                   size_t n_cols, const size_t *cols, double *out, size_t ld)
+{
+  long b;
+
+  g_return_if_fail (ctx != NULL && k != NULL && out != NULL && ld >= n_rows);
+#pragma omp parallel for schedule(static) num_threads(ctx->n_threads)
+  for (b = 0; b < (long) n_cols; b++)
+    {
+      size_t j = cols[b], r2 = j / width, c2 = j % width, a;
+      double *col = out + (size_t) b * ld;
+
+      for (a = 0; a < n_rows; a++)
+        {
+          size_t i = rows[a];
+          col[a] = ntkmc_cntk_entry (k, width, height, i / width, i % width,
+                                     r2, c2);
+        }
+    }
 }
 
 void

@@ -828,6 +828,22 @@ void ntkmc_cntk_row (const NtkmcCntk *k, size_t width, size_t height,
                      size_t r, size_t c, double *row);
 
 /**
+ * ntkmc_cntk_gather:
+ * @rows: @n_rows pixel indices (r * width + c) of a width x height image.
+ * @cols: @n_cols pixel indices.
+ * @out: (out): n_rows x n_cols, column-major, ld @ld >= n_rows:
+ *   out[a + b ld] = K(rows[a], cols[b]).
+ *
+ * A block of the kernel matrix, computed with the context's threads: what
+ * the solvers need, faster than one ntkmc_cntk_entry() call per entry.  The
+ * size must pass ntkmc_cntk_check_size().
+ */
+void ntkmc_cntk_gather (NtkmcContext *ctx, const NtkmcCntk *k, size_t width,
+                        size_t height, size_t n_rows, const size_t *rows,
+                        size_t n_cols, const size_t *cols, double *out,
+                        size_t ld);
+
+/**
  * ntkmc_cntk_check_arch:
  *
  * Returns: TRUE when the kernel was computed for @arch; else FALSE with
@@ -1040,6 +1056,66 @@ guint8 *ntkmc_image_read_mask (const char *path, gboolean inverted,
                                size_t width, size_t height, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcImage, ntkmc_image_free)
+
+/* ------------------------------------------------------------ inpainting */
+
+/**
+ * NtkmcInpaintOptions:
+ * @ridge: lambda relative to the mean diagonal of the kernel system (the
+ *   paper's epsilon tr(K) / n; default 4e-5).  Required: kernels of networks
+ *   ending with nearest upsampling are singular on large holes.
+ * @radius: observed pixels within this Chebyshev distance of a missing pixel
+ *   form the context of the solve; 0 = automatic (the largest power of two
+ *   keeping the system within @max_system); -1 = every observed pixel (the
+ *   exact full solve).
+ * @max_system: the largest dense system the automatic radius allows
+ *   (default 12000: 1.1 GiB, seconds to factorize).
+ */
+typedef struct {
+  double ridge;
+  long radius;
+  size_t max_system;
+} NtkmcInpaintOptions;
+
+void ntkmc_inpaint_options_init (NtkmcInpaintOptions *opt);
+
+/**
+ * NtkmcInpaintReport:
+ * @padded_width, @padded_height: the size the kernel was used at (the image
+ *   is padded at the bottom and right when the kernel does not serve it).
+ * @radius: the context radius used.
+ * @n_context: observed pixels in the system; @n_missing: pixels filled.
+ * @lambda: the absolute ridge; @rcond: the system's reciprocal condition
+ *   number estimate.
+ * @seconds_kernel, @seconds_factor, @seconds_solve: phase timings.
+ */
+typedef struct {
+  size_t padded_width, padded_height, radius, n_context, n_missing;
+  double lambda, rcond;
+  double seconds_kernel, seconds_factor, seconds_solve;
+} NtkmcInpaintReport;
+
+/**
+ * ntkmc_inpaint:
+ * @k: a convolutional kernel serving the image's size (or a size it can be
+ *   padded to).
+ * @opt: (nullable): NULL = defaults.
+ * @image: the image; not modified.
+ * @missing: width x height bytes, row-major, non-zero = fill this pixel.
+ * @report: (out) (nullable).
+ *
+ * Fills the missing pixels of every channel by kernel regression with the
+ * CNTK on the observed ones (one factorization for all channels).  Observed
+ * pixels are copied unchanged, so they write back bit-identical.
+ *
+ * Returns: (transfer full): a new image, or NULL with @error (an empty or
+ *   full mask, a kernel that serves no padded size, a singular system,
+ *   cancellation).
+ */
+NtkmcImage *ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
+                           const NtkmcInpaintOptions *opt,
+                           const NtkmcImage *image, const guint8 *missing,
+                           NtkmcInpaintReport *report, GError **error);
 
 G_END_DECLS
 

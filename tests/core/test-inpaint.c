@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-inpaint.c: image completion with the CNTK against a brute-force dense
+ * solve, channels against per-channel solves, padding, errors, cancel.
+ */
+#include "test-util.h"
+
+/* A smooth test image with @nc channels. */
+static NtkmcImage *
+make_image (size_t w, size_t h, unsigned nc)
+{
+  NtkmcImage *img = ntkmc_image_new (w, h, nc, 8);
+  size_t r, c;
+  unsigned ch;
+
+  for (ch = 0; ch < nc; ch++)
+    for (r = 0; r < h; r++)
+      for (c = 0; c < w; c++)
+        ntkmc_image_set_sample (img, r, c, ch,
+                                0.5 + 0.4 * sin (0.3 * (double) r + ch)
+                                      * cos (0.2 * (double) c - ch));
+  return img;
+}
+
+/* A square hole. */
+static guint8 *
+make_hole (size_t w, size_t h, size_t r0, size_t c0, size_t side)
+{
+  guint8 *m = g_new0 (guint8, w * h);
+  size_t r, c;
+  for (r = r0; r < r0 + side && r < h; r++)
+    for (c = c0; c < c0 + side && c < w; c++)
+      m[r * w + c] = 1;
+  return m;
+}
+
+static NtkmcCntk *
+kernel (NtkmcContext *ctx, const char *spec, size_t w, size_t h)
+{
+  g_autoptr (NtkmcArch) a = ntkmc_arch_parse (spec, NULL);
+  NtkmcCntk *k = ntkmc_cntk_compute (ctx, a, NULL, w, h, NULL);
+  g_assert_nonnull (k);
+  return k;
+}
+
+/* The full solve (radius -1) equals kernel regression solved densely here,
+ * channel by channel, with the same relative ridge. */
+static void
+test_brute_force (void)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
+  size_t w = 16, h = 8, n = w * h, i, j, ns = 0, nu = 0;
+  g_autoptr (NtkmcCntk) k = kernel (ctx, "conv3 lrelu down conv3 lrelu up conv3",
+                                    w, h);
+  g_autoptr (NtkmcImage) img = make_image (w, h, 3);
+  g_autoptr (NtkmcImage) out = NULL;
+  guint8 *miss = make_hole (w, h, 2, 5, 4);
+  NtkmcInpaintOptions opt;
+  NtkmcInpaintReport rep;
+  GError *error = NULL;
+  size_t s_idx[128], u_idx[128];
+  double *ks, tr = 0;
+  unsigned ch;
+
+  ntkmc_inpaint_options_init (&opt);
+  opt.radius = -1;
+  opt.ridge = 1e-3;
+  out = ntkmc_inpaint (ctx, k, &opt, img, miss, &rep, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (out);
+  for (i = 0; i < n; i++)
+    {
+      if (miss[i])
+        u_idx[nu++] = i;
+      else
+        s_idx[ns++] = i;
+    }
+  g_assert_cmpuint (rep.n_context, ==, ns);
+  g_assert_cmpuint (rep.n_missing, ==, nu);
+  ks = g_new (double, ns * ns);
+  for (i = 0; i < ns; i++)
+    tr += ntkmc_cntk_entry (k, w, h, s_idx[i] / w, s_idx[i] % w, s_idx[i] / w,
+                            s_idx[i] % w);
+  for (ch = 0; ch < 3; ch++)
+    {
+      double v[128];
+      for (i = 0; i < ns; i++)
+        {
+          v[i] = ntkmc_image_get_sample (img, s_idx[i] / w, s_idx[i] % w, ch);
+          for (j = 0; j < ns; j++)
+            ks[i + j * ns] = ntkmc_cntk_entry (k, w, h, s_idx[i] / w,
+                                               s_idx[i] % w, s_idx[j] / w,
+                                               s_idx[j] % w)
+                             + (i == j ? 1e-3 * tr / (double) ns : 0);
+        }
+      test_dense_solve (ns, ks, v);
+      for (i = 0; i < nu; i++)
+        {
+          double pred = 0;
+          for (j = 0; j < ns; j++)
+            pred += ntkmc_cntk_entry (k, w, h, u_idx[i] / w, u_idx[i] % w,
+                                      s_idx[j] / w, s_idx[j] % w) * v[j];
+          g_assert_cmpfloat_with_epsilon (
+              ntkmc_image_get_sample (out, u_idx[i] / w, u_idx[i] % w, ch),
+              pred, 1e-9);
+        }
+      /* observed pixels are untouched, bit for bit */
+      for (i = 0; i < ns; i++)
+        g_assert_cmpuint (ntkmc_image_get_sample_uint (out, s_idx[i] / w,
+                                                       s_idx[i] % w, ch), ==,
+                          ntkmc_image_get_sample_uint (img, s_idx[i] / w,
+                                                       s_idx[i] % w, ch));
+    }
+  g_free (ks);
+  g_free (miss);
+}
+
+/* Channels solved together equal each channel solved alone; a local
+ * context (radius) gives nearly the full solve on a small hole. */
+static void
+test_channels_and_radius (void)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
+  size_t w = 32, h = 32, r, c;
+  g_autoptr (NtkmcCntk) k = kernel (ctx, "notebook", w, h);
+  g_autoptr (NtkmcImage) rgb = make_image (w, h, 3);
+  g_autoptr (NtkmcImage) out = NULL;
+  g_autoptr (NtkmcImage) local = NULL;
+  guint8 *miss = make_hole (w, h, 10, 12, 5);
+  NtkmcInpaintOptions opt;
+  unsigned ch;
+
+  ntkmc_inpaint_options_init (&opt);
+  opt.radius = -1;
+  out = ntkmc_inpaint (ctx, k, &opt, rgb, miss, NULL, NULL);
+  g_assert_nonnull (out);
+  for (ch = 0; ch < 3; ch++)
+    {
+      g_autoptr (NtkmcImage) grey = ntkmc_image_new (w, h, 1, 8);
+      g_autoptr (NtkmcImage) gout = NULL;
+      for (r = 0; r < h; r++)
+        for (c = 0; c < w; c++)
+          ntkmc_image_set_sample (grey, r, c, 0,
+                                  ntkmc_image_get_sample (rgb, r, c, ch));
+      gout = ntkmc_inpaint (ctx, k, &opt, grey, miss, NULL, NULL);
+      g_assert_nonnull (gout);
+      for (r = 0; r < h; r++)
+        for (c = 0; c < w; c++)
+          g_assert_cmpfloat_with_epsilon (ntkmc_image_get_sample (gout, r, c, 0),
+                                          ntkmc_image_get_sample (out, r, c, ch),
+                                          1e-10);
+    }
+  opt.radius = 8;
+  local = ntkmc_inpaint (ctx, k, &opt, rgb, miss, NULL, NULL);
+  g_assert_nonnull (local);
+  {
+    /* the local solve stays close to the full one, and about as close to
+     * the truth */
+    double diff = 0, err_full = 0, err_local = 0;
+    for (r = 10; r < 15; r++)
+      for (c = 12; c < 17; c++)
+        for (ch = 0; ch < 3; ch++)
+          {
+            double t = ntkmc_image_get_sample (rgb, r, c, ch);
+            double f = ntkmc_image_get_sample (out, r, c, ch);
+            double l = ntkmc_image_get_sample (local, r, c, ch);
+            diff += fabs (l - f);
+            err_full += (f - t) * (f - t);
+            err_local += (l - t) * (l - t);
+          }
+    g_assert_cmpfloat (diff / 75, <, 0.03);
+    g_assert_cmpfloat (err_local, <, 2 * err_full);
+  }
+  g_free (miss);
+}
+
+/* Sizes the kernel does not serve are padded and cropped back. */
+static void
+test_padding (void)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
+  g_autoptr (NtkmcCntk) k = kernel (ctx, "notebook", 24, 16);
+  g_autoptr (NtkmcImage) img = make_image (21, 13, 1);
+  g_autoptr (NtkmcImage) out = NULL;
+  guint8 *miss = make_hole (21, 13, 4, 15, 4);   /* near the right edge */
+  NtkmcInpaintReport rep;
+  GError *error = NULL;
+  size_t r, c;
+
+  out = ntkmc_inpaint (ctx, k, NULL, img, miss, &rep, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ntkmc_image_get_width (out), ==, 21);
+  g_assert_cmpuint (ntkmc_image_get_height (out), ==, 13);
+  g_assert_cmpuint (rep.padded_width, ==, 24);
+  g_assert_cmpuint (rep.padded_height, ==, 16);
+  for (r = 0; r < 13; r++)
+    for (c = 0; c < 21; c++)
+      {
+        double v = ntkmc_image_get_sample (out, r, c, 0);
+        g_assert_true (isfinite (v));
+        if (miss[r * 21 + c])   /* a smooth image: predictions are close */
+          g_assert_cmpfloat (fabs (v - ntkmc_image_get_sample (img, r, c, 0)),
+                             <, 0.25);
+      }
+  g_free (miss);
+}
+
+static gboolean
+cancel_when_predicting (double f, const char *message, gpointer data)
+{
+  (void) f;
+  (void) data;
+  return !(message && strcmp (message, "predicting") == 0);
+}
+
+static void
+test_errors (void)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (1);
+  g_autoptr (NtkmcCntk) k = kernel (ctx, "notebook", 16, 16);
+  g_autoptr (NtkmcImage) img = make_image (16, 16, 1);
+  guint8 none[256] = { 0 }, all[256];
+  guint8 *hole = make_hole (16, 16, 3, 3, 4);
+  NtkmcInpaintOptions opt;
+  GError *error = NULL;
+
+  memset (all, 1, sizeof all);
+  g_assert_null (ntkmc_inpaint (ctx, k, NULL, img, none, NULL, &error));
+  g_assert_error (error, NTKMC_ERROR, NTKMC_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "no pixel"));
+  g_clear_error (&error);
+  g_assert_null (ntkmc_inpaint (ctx, k, NULL, img, all, NULL, &error));
+  g_assert_error (error, NTKMC_ERROR, NTKMC_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "every pixel"));
+  g_clear_error (&error);
+  ntkmc_inpaint_options_init (&opt);
+  opt.ridge = -1;
+  g_assert_null (ntkmc_inpaint (ctx, k, &opt, img, hole, NULL, &error));
+  g_assert_error (error, NTKMC_ERROR, NTKMC_ERROR_INVALID);
+  g_clear_error (&error);
+  {
+    /* a kernel computed for 8 x 8 only (full form) cannot serve 16 x 16 */
+    g_autoptr (NtkmcArch) a = ntkmc_arch_parse ("notebook", NULL);
+    g_autoptr (NtkmcCntk) small = ntkmc_cntk_compute_general (ctx, a, NULL, 0,
+                                                              NULL, 8, 8, NULL);
+    g_assert_null (ntkmc_inpaint (ctx, small, NULL, img, hole, NULL, &error));
+    g_assert_error (error, NTKMC_ERROR, NTKMC_ERROR_MISMATCH);
+    g_clear_error (&error);
+  }
+  ntkmc_context_set_progress (ctx, cancel_when_predicting, NULL);
+  g_assert_null (ntkmc_inpaint (ctx, k, NULL, img, hole, NULL, &error));
+  g_assert_error (error, NTKMC_ERROR, NTKMC_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_free (hole);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/inpaint/brute-force", test_brute_force);
+  g_test_add_func ("/inpaint/channels-and-radius", test_channels_and_radius);
+  g_test_add_func ("/inpaint/padding", test_padding);
+  g_test_add_func ("/inpaint/errors", test_errors);
+  return g_test_run ();
+}
