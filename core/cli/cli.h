@@ -25,6 +25,7 @@ int ntkmc_cli_run (NtkmcCliCommand cmd, int argc, char **argv);
 int ntkmc_cli_complete (int argc, char **argv);
 int ntkmc_cli_kernel (int argc, char **argv);
 int ntkmc_cli_demo (int argc, char **argv);
+int ntkmc_cli_inpaint (int argc, char **argv);
 int ntkmc_cli_kernel_row (int argc, char **argv);
 int ntkmc_cli_kernel_heatmap (int argc, char **argv);
 

@@ -131,6 +131,28 @@ if "$NTKMC" kernel heatmap nb.nkf --size 64x64 --pixel 20,30 -o heat.png >heat.t
   ok "kernel heatmap writes a PNG"
 else not_ok "kernel heatmap writes a PNG" "$(cat heat.txt)"; fi
 
+# ---- inpainting (test images drawn by the tool itself: kernel heatmaps are
+# black outside the kernel's window, so one makes a mask with a square hole)
+export NTKMC_CACHE_DIR="$work/cache"
+"$NTKMC" kernel heatmap nb.nkf --size 64x64 --pixel 20,30 -o img.png >/dev/null 2>&1
+"$NTKMC" kernel heatmap nb.nkf --size 64x64 --pixel 40,10 -o hole.png >/dev/null 2>&1
+"$NTKMC" kernel heatmap nb.nkf --size 64x128 --pixel 0,0 -o wide.png >/dev/null 2>&1
+png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ printf "%dx%d", $3 * 256 + $4, $7 * 256 + $8 }'; }
+if "$NTKMC" inpaint --arch notebook img.png hole.png -o filled.png 2>inp.err && [ "$(png_size filled.png)" = "256x256" ] \
+   && grep -q "computed the kernel" inp.err && ls "$NTKMC_CACHE_DIR"/*.nkf >/dev/null 2>&1; then
+  ok "inpaint fills a hole and caches the kernel"
+else not_ok "inpaint fills a hole and caches the kernel" "$(cat inp.err)"; fi
+if "$NTKMC" inpaint --arch notebook img.png hole.png -o filled2.png 2>inp2.err && ! grep -q "computed the kernel" inp2.err \
+   && cmp -s filled.png filled2.png; then ok "the second run reuses the cached kernel, same result"
+else not_ok "the second run reuses the cached kernel, same result" "$(cat inp2.err)"; fi
+check "inpaint with a kernel file" "$NTKMC" inpaint -q --kernel nb.nkf img.png hole.png -o filled3.png
+fails_with "inpaint: a mask of another size is refused" 1 "256" "$NTKMC" inpaint --arch notebook img.png wide.png -o x.png
+fails_with "inpaint: a kernel for another size is refused" 1 "16 x 16" "$NTKMC" inpaint --kernel nbg.nkf img.png hole.png -o x.png
+fails_with "inpaint: an unreadable image is refused" 1 "missing.png" "$NTKMC" inpaint img.png missing.png -o x.png
+fails_with "inpaint: a text file is not an image" 1 "not a PNG, JPEG or TIFF" "$NTKMC" inpaint b.tsv hole.png -o x.png
+fails_with "inpaint: --arch with --kernel is a usage error" 2 "not both" "$NTKMC" inpaint --arch notebook --kernel nb.nkf img.png hole.png -o x.png
+if [ ! -e x.png ]; then ok "no output image is written on error"; else not_ok "no output image is written on error"; fi
+
 # ---- bad input: clear message, exit 1, no output file left behind
 printf 'A\tB\tC\n1\t2\t3\n4\t5\n' >ragged.tsv
 fails_with "ragged rows" 1 "line 3" "$NTKMC" complete ragged.tsv -o out1.tsv

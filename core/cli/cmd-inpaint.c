@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd-inpaint.c: "ntkmc inpaint": fill the masked pixels of an image with
+ * the convolutional NTK; kernels are cached between runs.
+ */
+#include "config.h"
+
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The kernel cache: $NTKMC_CACHE_DIR, else $XDG_CACHE_HOME/ntkmc/kernels. */
+static char *
+cache_dir (void)
+{
+  const char *env = g_getenv ("NTKMC_CACHE_DIR");
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  return g_build_filename (g_get_user_cache_dir (), "ntkmc", "kernels", NULL);
+}
+
+/* A cached kernel for @arch that serves width x height, or NULL.  Files are
+ * named "<sha256 of the architecture text, 16 hex>-<W>x<H>.nkf" after the
+ * size they were computed for; a compact kernel serves larger sizes too. */
+static NtkmcCntk *
+cache_lookup (const char *dir, const char *key, const NtkmcArch *arch,
+              size_t width, size_t height)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  NtkmcCntk *found = NULL;
+
+  if (d == NULL)
+    return NULL;
+  while (found == NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      size_t w = 0, h = 0;
+      char *path;
+      NtkmcCntk *k;
+
+      if (!g_str_has_prefix (name, key) || !g_str_has_suffix (name, ".nkf")
+          || sscanf (name + strlen (key), "-%zux%zu.nkf", &w, &h) != 2
+          || w > width || h > height)
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      k = ntkmc_cntk_open (path, NULL);   /* a corrupt file is recomputed */
+      if (k != NULL && ntkmc_cntk_check_arch (k, arch, NULL)
+          && ntkmc_cntk_check_size (k, width, height, NULL))
+        found = k;
+      else
+        ntkmc_cntk_free (k);
+      g_free (path);
+    }
+  g_dir_close (d);
+  return found;
+}
+
+/* The kernel for @arch at a size serving width x height (rounded up to the
+ * network's multiple): from the cache, else computed and cached. */
+static NtkmcCntk *
+get_kernel (NtkmcContext *ctx, const NtkmcArch *arch, size_t width,
+            size_t height, gboolean quiet, GError **error)
+{
+  size_t unit = (size_t) 1 << ntkmc_arch_get_levels (arch);
+  size_t pw = (width + unit - 1) / unit * unit;
+  size_t ph = (height + unit - 1) / unit * unit;
+  char *text = ntkmc_arch_to_string (arch);
+  char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  char *dir = cache_dir (), *key = g_strndup (sum, 16), *name, *path;
+  NtkmcCntk *k = cache_lookup (dir, key, arch, pw, ph);
+
+  if (k == NULL)
+    {
+      double t0 = (double) g_get_monotonic_time ();
+      k = ntkmc_arch_is_stationary (arch)
+          ? ntkmc_cntk_compute (ctx, arch, NULL, pw, ph, error)
+          : ntkmc_cntk_compute_general (ctx, arch, NULL, 0, NULL, pw, ph,
+                                        error);
+      if (k != NULL)
+        {
+          GError *werr = NULL;
+          name = g_strdup_printf ("%s-%zux%zu.nkf", key, pw, ph);
+          path = g_build_filename (dir, name, NULL);
+          if (!quiet)
+            fprintf (stderr, "ntkmc: computed the kernel in %.2f s; caching "
+                     "it in %s\n",
+                     ((double) g_get_monotonic_time () - t0) * 1e-6, path);
+          if (g_mkdir_with_parents (dir, 0755) != 0
+              || !ntkmc_cntk_write (k, path, NTKMC_DTYPE_F32, &werr))
+            {
+              /* a cache we cannot write only costs time next run */
+              fprintf (stderr, "ntkmc: warning: cannot cache the kernel: %s\n",
+                       werr ? werr->message : g_strerror (errno));
+              g_clear_error (&werr);
+            }
+          g_free (path);
+          g_free (name);
+        }
+    }
+  g_free (key);
+  g_free (dir);
+  g_free (sum);
+  g_free (text);
+  return k;
+}
+
+int
+ntkmc_cli_inpaint (int argc, char **argv)
+{
+  char *arch_arg = NULL, *kernel_arg = NULL, *out_arg = NULL;
+  gboolean inverted = FALSE, quiet = FALSE, progress = FALSE;
+  int threads = 0, radius = 0, max_system = 0;
+  double ridge = -1;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_arg,
+      "the completed image (PNG, JPEG or TIFF, by extension)", "OUT" },
+    { "arch", 0, 0, G_OPTION_ARG_STRING, &arch_arg,
+      "network: a preset (large-hole (default), notebook, recon2, recon3, "
+      "recon5b, recon6) or layer tokens", "SPEC" },
+    { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel_arg,
+      "use this kernel file (from 'ntkmc kernel compute --arch') instead of "
+      "the cache", "FILE" },
+    { "inverted-mask", 0, 0, G_OPTION_ARG_NONE, &inverted,
+      "the mask is white where pixels are observed (255 = observed) instead "
+      "of white where they are missing", NULL },
+    { "ridge", 0, 0, G_OPTION_ARG_DOUBLE, &ridge,
+      "ridge relative to the kernel's mean diagonal (default 4e-5)", "R" },
+    { "radius", 0, 0, G_OPTION_ARG_INT, &radius,
+      "context: observed pixels within R of the hole (0 = automatic, -1 = "
+      "all)", "R" },
+    { "max-system", 0, 0, G_OPTION_ARG_INT, &max_system,
+      "largest system for the automatic radius (default 12000)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+      "threads to use (default: all cores)", "N" },
+    { "progress", 0, 0, G_OPTION_ARG_NONE, &progress,
+      "show progress on standard error", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+      "print nothing but errors", NULL },
+    { NULL }
+  };
+  GOptionContext *octx = g_option_context_new ("IMAGE MASK -o OUT");
+  GError *error = NULL;
+  g_autoptr (NtkmcContext) ctx = NULL;
+  g_autoptr (NtkmcArch) arch = NULL;
+  g_autoptr (NtkmcCntk) k = NULL;
+  g_autoptr (NtkmcImage) image = NULL;
+  g_autoptr (NtkmcImage) done = NULL;
+  guint8 *missing = NULL;
+  NtkmcInpaintOptions opt;
+  NtkmcInpaintReport rep;
+  int status = 1;
+  size_t w, h;
+  double t0;
+
+  g_option_context_set_summary (octx,
+    "Fills the pixels that MASK marks as missing (by default: non-black\n"
+    "pixels, as a GIMP selection saved as an image; --inverted-mask for\n"
+    "masks that are white where pixels are observed) by kernel regression\n"
+    "with the neural tangent kernel of an infinitely wide convolutional\n"
+    "network.  Observed pixels are kept exactly.  Kernels are computed once\n"
+    "per network and size and cached ($NTKMC_CACHE_DIR, else\n"
+    "~/.cache/ntkmc/kernels).");
+  g_option_context_add_main_entries (octx, entries, NULL);
+  if (!g_option_context_parse (octx, &argc, &argv, &error) || argc != 3
+      || out_arg == NULL)
+    {
+      fprintf (stderr, "ntkmc inpaint: %s\n",
+               error ? error->message : "expected IMAGE, MASK and -o OUT "
+                                        "(see ntkmc inpaint --help)");
+      g_clear_error (&error);
+      status = 2;
+      goto out;
+    }
+  if (kernel_arg != NULL && arch_arg != NULL)
+    {
+      fprintf (stderr, "ntkmc inpaint: give --arch or --kernel, not both\n");
+      status = 2;
+      goto out;
+    }
+  ntkmc_inpaint_options_init (&opt);
+  if (ridge >= 0)
+    opt.ridge = ridge;
+  else if (ridge != -1)
+    {
+      fprintf (stderr, "ntkmc inpaint: --ridge must be >= 0\n");
+      status = 2;
+      goto out;
+    }
+  opt.radius = radius;
+  if (max_system > 0)
+    opt.max_system = (size_t) max_system;
+
+  image = ntkmc_image_read (argv[1], &error);
+  if (image == NULL)
+    {
+      ntkmc_cli_report_error (argv[1], error);
+      goto out;
+    }
+  w = ntkmc_image_get_width (image);
+  h = ntkmc_image_get_height (image);
+  missing = ntkmc_image_read_mask (argv[2], inverted, w, h, &error);
+  if (missing == NULL)
+    {
+      ntkmc_cli_report_error (argv[2], error);
+      goto out;
+    }
+  ctx = ntkmc_context_new (threads);
+  if (progress)
+    ntkmc_context_set_progress (ctx, ntkmc_cli_print_progress, NULL);
+  if (kernel_arg != NULL)
+    k = ntkmc_cntk_open (kernel_arg, &error);
+  else
+    {
+      arch = ntkmc_arch_parse (arch_arg ? arch_arg : "large-hole", &error);
+      if (arch == NULL)
+        {
+          ntkmc_cli_report_error ("--arch", error);
+          status = 2;
+          goto out;
+        }
+      k = get_kernel (ctx, arch, w, h, quiet, &error);
+    }
+  if (k == NULL)
+    {
+      ntkmc_cli_report_error (kernel_arg ? kernel_arg : "kernel", error);
+      goto out;
+    }
+  t0 = (double) g_get_monotonic_time ();
+  done = ntkmc_inpaint (ctx, k, &opt, image, missing, &rep, &error);
+  if (done == NULL)
+    {
+      if (progress)
+        fputc ('\n', stderr);
+      ntkmc_cli_report_error (argv[1], error);
+      goto out;
+    }
+  if (!quiet)
+    fprintf (stderr, "ntkmc: filled %zu pixels from %zu context pixels "
+             "(radius %zu%s) in %.2f s\n", rep.n_missing, rep.n_context,
+             rep.radius, rep.padded_width != w || rep.padded_height != h
+             ? ", padded" : "",
+             ((double) g_get_monotonic_time () - t0) * 1e-6);
+  if (!ntkmc_image_write (done, out_arg, &error))
+    {
+      ntkmc_cli_report_error (out_arg, error);
+      goto out;
+    }
+  status = 0;
+
+out:
+  g_free (missing);
+  g_free (arch_arg);
+  g_free (kernel_arg);
+  g_free (out_arg);
+  g_option_context_free (octx);
+  return status;
+}
