@@ -159,27 +159,84 @@ ntkmc_cntk_entry (const NtkmcCntk *k, size_t width, size_t height, size_t r,
   return phase[((size_t) dr * k->bw + (size_t) dc) * k->period * k->period];
 }
 
+/* Per-axis displacement tables for a gather: off[from * side + to] is the
+ * displacement index of axis_offset() (or -1); NULL when too large. */
+static gint32 *
+axis_table (size_t base, size_t side)
+{
+  gint32 *t;
+  size_t from, to;
+
+  if (side > 8192)
+    return NULL;
+  t = g_try_new (gint32, side * side);
+  if (t == NULL)
+    return NULL;
+  for (from = 0; from < side; from++)
+    for (to = 0; to < side; to++)
+      t[from * side + to] = (gint32) axis_offset (base, side, from, to);
+  return t;
+}
+
 void
 ntkmc_cntk_gather (NtkmcContext *ctx, const NtkmcCntk *k, size_t width,
                    size_t height, size_t n_rows, const size_t *rows,
                    size_t n_cols, const size_t *cols, double *out, size_t ld)
 {
+  gint32 *offr = NULL, *offc = NULL;
+  size_t *phase = NULL, p2 = 0;
   long b;
 
   g_return_if_fail (ctx != NULL && k != NULL && out != NULL && ld >= n_rows);
-#pragma omp parallel for schedule(static) num_threads(ctx->n_threads)
-  for (b = 0; b < (long) n_cols; b++)
+  if (k->form == NTKMC_CNTK_COMPACT)
     {
-      size_t j = cols[b], r2 = j / width, c2 = j % width, a;
-      double *col = out + (size_t) b * ld;
+      offr = axis_table (k->bh, height);
+      offc = axis_table (k->bw, width);
+      p2 = k->period * k->period;
+    }
+  if (offr != NULL && offc != NULL)
+    {
+      /* table lookups only: K = table[(dr bw + dc) P^2 + phase] */
+      const double *outside = k->table + k->bw * k->bh * p2;
+      size_t a;
 
+      phase = g_new (size_t, MAX (n_rows, (size_t) 1));
       for (a = 0; a < n_rows; a++)
+        phase[a] = (rows[a] / width % k->period) * k->period
+                   + rows[a] % width % k->period;
+#pragma omp parallel for schedule(static) num_threads(ctx->n_threads)
+      for (b = 0; b < (long) n_cols; b++)
         {
-          size_t i = rows[a];
-          col[a] = ntkmc_cntk_entry (k, width, height, i / width, i % width,
-                                     r2, c2);
+          size_t j = cols[b], r2 = j / width, c2 = j % width, i;
+          double *col = out + (size_t) b * ld;
+
+          for (i = 0; i < n_rows; i++)
+            {
+              size_t r = rows[i] / width, c = rows[i] % width;
+              gint32 dr = offr[r * height + r2], dc = offc[c * width + c2];
+              col[i] = (dr < 0 || dc < 0)
+                       ? outside[phase[i]]
+                       : k->table[((size_t) dr * k->bw + (size_t) dc) * p2
+                                  + phase[i]];
+            }
         }
     }
+  else
+    {
+#pragma omp parallel for schedule(static) num_threads(ctx->n_threads)
+      for (b = 0; b < (long) n_cols; b++)
+        {
+          size_t j = cols[b], r2 = j / width, c2 = j % width, a;
+          double *col = out + (size_t) b * ld;
+
+          for (a = 0; a < n_rows; a++)
+            col[a] = ntkmc_cntk_entry (k, width, height, rows[a] / width,
+                                       rows[a] % width, r2, c2);
+        }
+    }
+  g_free (phase);
+  g_free (offr);
+  g_free (offc);
 }
 
 void

@@ -113,6 +113,231 @@ context_set (size_t w, size_t h, const guint8 *missing, long radius,
   return count;
 }
 
+/* Geometry shared by the solves of one call. */
+typedef struct {
+  NtkmcContext *ctx;
+  const NtkmcCntk *k;
+  size_t w, h, pw, ph;      /* image and padded size */
+  unsigned nc;
+  double ridge;
+  NtkmcImage *out;
+  NtkmcInpaintReport *rep;
+} Job;
+
+/*
+ * One kernel-regression solve: context pixels @s_idx (n_s, padded indices)
+ * predict @u_idx (n_u) in every channel of job->out.  Progress covers the
+ * caller's current range.
+ */
+static gboolean
+solve_block (Job *job, const size_t *s_idx, size_t n_s, const size_t *u_idx,
+             size_t n_u, GError **error)
+{
+  const size_t block = 2048;
+  size_t a, ch, b0, nc = job->nc;
+  double *kss = NULL, *kus = NULL, *rhs = NULL, *pred = NULL, t0;
+  double tr = 0, lambda, anorm, rcond = 0;
+  gboolean ok = FALSE;
+  int info;
+
+  if (!ntkmc_linalg_check_dim (n_s, "context size", error))
+    return FALSE;
+  if (!ntkmc_context_report (job->ctx, 0.0, "gathering the kernel", error))
+    return FALSE;
+  kss = ntkmc_big_alloc (n_s * n_s, sizeof (double), "the kernel system",
+                         error);
+  if (kss == NULL)
+    return FALSE;
+  t0 = ntkmc_now ();
+  ntkmc_cntk_gather (job->ctx, job->k, job->pw, job->ph, n_s, s_idx, n_s,
+                     s_idx, kss, n_s);
+  job->rep->seconds_kernel += ntkmc_now () - t0;
+
+  /* ridge relative to the mean diagonal (the paper's epsilon tr(K) / n) */
+  for (a = 0; a < n_s; a++)
+    tr += kss[a + a * n_s];
+  lambda = job->ridge * tr / (double) n_s;
+  for (a = 0; a < n_s; a++)
+    kss[a + a * n_s] += lambda;
+  job->rep->lambda = lambda;
+  if (!ntkmc_context_report (job->ctx, 0.2, "factorizing", error))
+    goto out;
+  t0 = ntkmc_now ();
+  anorm = ntkmc_linalg_lansy_one ('L', n_s, kss, n_s);
+  info = ntkmc_linalg_potrf ('L', n_s, kss, n_s);
+  if (info == 0)
+    ntkmc_linalg_pocon ('L', n_s, kss, n_s, anorm, &rcond);
+  job->rep->seconds_factor += ntkmc_now () - t0;
+  job->rep->rcond = MIN (job->rep->rcond, rcond);
+  if (info != 0 || !(rcond >= (double) n_s * DBL_EPSILON))
+    {
+      g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_NOT_SPD,
+                   "the kernel over %zu context pixels is numerically "
+                   "singular (%s); raise the ridge (now %g x the mean "
+                   "diagonal)", n_s,
+                   info != 0 ? "Cholesky failed" : "tiny condition number",
+                   job->ridge);
+      goto out;
+    }
+
+  /* right-hand sides: the observed values of every channel */
+  rhs = g_new (double, n_s * nc);
+  for (ch = 0; ch < nc; ch++)
+    {
+      const double *plane = ntkmc_image_peek_plane (job->out, (unsigned) ch);
+      for (a = 0; a < n_s; a++)
+        rhs[a + ch * n_s] = plane[(s_idx[a] / job->pw) * job->w
+                                  + s_idx[a] % job->pw];
+    }
+  if (!ntkmc_context_report (job->ctx, 0.6, "solving", error))
+    goto out;
+  t0 = ntkmc_now ();
+  ntkmc_linalg_trsm ('L', 'L', 'N', 'N', n_s, nc, 1.0, kss, n_s, rhs, n_s);
+  ntkmc_linalg_trsm ('L', 'L', 'T', 'N', n_s, nc, 1.0, kss, n_s, rhs, n_s);
+  ntkmc_big_free (kss);
+  kss = NULL;
+
+  /* predictions, in blocks of missing pixels: K(U_b, S) alpha */
+  kus = ntkmc_big_alloc (MIN (block, n_u) * n_s, sizeof (double),
+                         "a kernel block", error);
+  if (kus == NULL)
+    goto out;
+  pred = g_new (double, MIN (block, n_u) * nc);
+  for (b0 = 0; b0 < n_u; b0 += block)
+    {
+      size_t nb = MIN (block, n_u - b0);
+      if (!ntkmc_context_report (job->ctx, 0.7 + 0.3 * (double) b0
+                                                 / (double) n_u,
+                                 "predicting", error))
+        goto out;
+      ntkmc_cntk_gather (job->ctx, job->k, job->pw, job->ph, nb, u_idx + b0,
+                         n_s, s_idx, kus, nb);
+      ntkmc_linalg_gemm ('N', 'N', nb, nc, n_s, 1.0, kus, nb, rhs, n_s, 0.0,
+                         pred, nb);
+      for (ch = 0; ch < nc; ch++)
+        {
+          double *plane = ntkmc_image_peek_plane (job->out, (unsigned) ch);
+          for (a = 0; a < nb; a++)
+            {
+              size_t p = u_idx[b0 + a];
+              plane[(p / job->pw) * job->w + p % job->pw] = pred[a + ch * nb];
+            }
+        }
+    }
+  job->rep->seconds_solve += ntkmc_now () - t0;
+  ok = TRUE;
+
+out:
+  ntkmc_big_free (kss);
+  ntkmc_big_free (kus);
+  g_free (pred);
+  g_free (rhs);
+  return ok;
+}
+
+/* Is padded pixel @p inside the image? */
+static inline gboolean
+in_image (const Job *job, size_t p)
+{
+  return p % job->pw < job->w && p / job->pw < job->h;
+}
+
+/*
+ * Scattered missing pixels (no global context fits): the image is cut into
+ * TILE x TILE tiles; each tile's missing pixels are predicted from the
+ * observed pixels within @radius of the tile, one small solve per tile.
+ */
+#define TILE 32
+
+static gboolean
+solve_tiles (Job *job, const guint8 *pmiss, size_t max_tile, GError **error)
+{
+  size_t pw = job->pw, w = job->w, h = job->h, n_obs = 0, i;
+  size_t n_tiles, t, done = 0, tr, tc, nt_r = (h + TILE - 1) / TILE;
+  size_t nt_c = (w + TILE - 1) / TILE;
+  size_t *s_idx = g_new (size_t, (TILE + 128) * (TILE + 128));
+  size_t s_cap = (TILE + 128) * (TILE + 128);
+  size_t *u_idx = g_new (size_t, TILE * TILE);
+  double frac;
+  long base_radius = 64;
+  gboolean ok = TRUE;
+
+  for (i = 0; i < w * h; i++)
+    n_obs += !pmiss[(i / w) * pw + i % w];
+  frac = (double) n_obs / (double) (w * h);
+  /* the largest radius whose expected context fits max_tile */
+  while (base_radius > 1
+         && (double) ((TILE + 2 * base_radius) * (TILE + 2 * base_radius))
+            * frac > (double) max_tile)
+    base_radius /= 2;
+  job->rep->radius = (size_t) base_radius;
+  n_tiles = nt_r * nt_c;
+  for (t = 0; t < n_tiles && ok; t++)
+    {
+      size_t r0, c0, r, c, n_u = 0, n_s = 0;
+      long rr, cc, radius = base_radius;
+      NtkmcProgressRange saved;
+
+      tr = t / nt_c;
+      tc = t % nt_c;
+      r0 = tr * TILE;
+      c0 = tc * TILE;
+      for (r = r0; r < MIN (r0 + TILE, h); r++)
+        for (c = c0; c < MIN (c0 + TILE, w); c++)
+          if (pmiss[r * pw + c])
+            u_idx[n_u++] = r * pw + c;
+      if (n_u == 0)
+        continue;
+      /* context: observed pixels in the tile grown by the radius; grow it
+       * further where the tile lies inside a large hole */
+      for (;;)
+        {
+          n_s = 0;
+          for (rr = (long) r0 - radius; rr < (long) (r0 + TILE) + radius; rr++)
+            for (cc = (long) c0 - radius; cc < (long) (c0 + TILE) + radius;
+                 cc++)
+              {
+                size_t p;
+                if (rr < 0 || cc < 0 || rr >= (long) h || cc >= (long) w)
+                  continue;
+                p = (size_t) rr * pw + (size_t) cc;
+                if (!pmiss[p])
+                  n_s++;
+              }
+          if (n_s > 0 || radius > (long) (w + h))
+            break;
+          radius *= 2;
+          if ((TILE + 2 * (size_t) radius) * (TILE + 2 * (size_t) radius)
+              > s_cap)
+            {
+              s_cap = (TILE + 2 * (size_t) radius) * (TILE + 2 * (size_t) radius);
+              s_idx = g_renew (size_t, s_idx, s_cap);
+            }
+        }
+      n_s = 0;
+      for (rr = (long) r0 - radius; rr < (long) (r0 + TILE) + radius; rr++)
+        for (cc = (long) c0 - radius; cc < (long) (c0 + TILE) + radius; cc++)
+          {
+            size_t p;
+            if (rr < 0 || cc < 0 || rr >= (long) h || cc >= (long) w)
+              continue;
+            p = (size_t) rr * pw + (size_t) cc;
+            if (!pmiss[p])
+              s_idx[n_s++] = p;
+          }
+      saved = ntkmc_context_push_range (job->ctx,
+                                        (double) done / (double) n_tiles,
+                                        (double) (done + 1) / (double) n_tiles);
+      ok = solve_block (job, s_idx, n_s, u_idx, n_u, error);
+      ntkmc_context_pop_range (job->ctx, saved);
+      job->rep->n_context = MAX (job->rep->n_context, n_s);
+      done++;
+    }
+  g_free (s_idx);
+  g_free (u_idx);
+  return ok;
+}
+
 NtkmcImage *
 ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
                const NtkmcInpaintOptions *opt, const NtkmcImage *image,
@@ -121,14 +346,14 @@ ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
 {
   NtkmcInpaintOptions defaults;
   NtkmcInpaintReport rep = { 0 };
+  Job job;
   NtkmcImage *out = NULL;
-  size_t w, h, pw, ph, n_miss = 0, n_u = 0, n_ctx, i, a, ch;
-  unsigned nc, levels = 0;
+  size_t w, h, pw, ph, n_miss = 0, n_u = 0, n_ctx = 0, i;
+  unsigned levels = 0;
   long radius;
   guint8 *ctx_mask = NULL, *pmiss = NULL;
   size_t *s_idx = NULL, *u_idx = NULL;
-  double *kss = NULL, *kus = NULL, *rhs = NULL, *pred = NULL, t0;
-  gboolean ok = FALSE;
+  gboolean ok = FALSE, tiled = FALSE;
 
   g_return_val_if_fail (ctx != NULL && k != NULL && image != NULL
                         && missing != NULL, NULL);
@@ -137,16 +362,17 @@ ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
       ntkmc_inpaint_options_init (&defaults);
       opt = &defaults;
     }
-  if (!(opt->ridge >= 0) || !isfinite (opt->ridge) || opt->radius < -1)
+  if (!(opt->ridge >= 0) || !isfinite (opt->ridge) || opt->radius < -1
+      || opt->max_system < 16)
     {
       g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_INVALID,
-                   "bad inpainting options: the ridge must be >= 0 and the "
-                   "radius -1 (all pixels), 0 (automatic) or positive");
+                   "bad inpainting options: the ridge must be >= 0, the "
+                   "radius -1 (all pixels), 0 (automatic) or positive, the "
+                   "largest system at least 16");
       return NULL;
     }
   w = ntkmc_image_get_width (image);
   h = ntkmc_image_get_height (image);
-  nc = ntkmc_image_get_n_channels (image);
   for (i = 0; i < w * h; i++)
     n_miss += missing[i] != 0;
   if (n_miss == 0 || n_miss == w * h)
@@ -167,21 +393,21 @@ ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
   }
   pw = w;
   ph = h;
-  if (!ntkmc_cntk_check_size (k, w, h, NULL))
+  if (!ntkmc_cntk_check_size (k, w, h, NULL)
+      && !padded_size (k, w, h, levels, &pw, &ph))
     {
-      if (!padded_size (k, w, h, levels, &pw, &ph))
-        {
-          GError *why = NULL;
-          ntkmc_cntk_check_size (k, w, h, &why);
-          g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_MISMATCH,
-                       "a %zu x %zu image cannot be padded to a size this "
-                       "kernel serves: %s", w, h, why->message);
-          g_error_free (why);
-          return NULL;
-        }
+      GError *why = NULL;
+      ntkmc_cntk_check_size (k, w, h, &why);
+      g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_MISMATCH,
+                   "a %zu x %zu image cannot be padded to a size this "
+                   "kernel serves: %s", w, h, why->message);
+      g_error_free (why);
+      return NULL;
     }
   rep.padded_width = pw;
   rep.padded_height = ph;
+  rep.n_missing = n_miss;
+  rep.rcond = INFINITY;
 
   /* the missing mask on the padded grid; padding is neither observed nor
    * predicted (ctx_mask excludes it below) */
@@ -190,35 +416,53 @@ ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
     pmiss[(i / w) * pw + i % w] = missing[i] != 0;
   ctx_mask = g_new0 (guint8, pw * ph);
 
-  /* the context radius: the largest that keeps the system within bounds */
+  job.ctx = ctx;
+  job.k = k;
+  job.w = w;
+  job.h = h;
+  job.pw = pw;
+  job.ph = ph;
+  job.nc = ntkmc_image_get_n_channels (image);
+  job.ridge = opt->ridge;
+  job.rep = &rep;
+
+  /* the context radius: the largest power of two that keeps the system
+   * within bounds; none fits when missing pixels are scattered: tiles */
   radius = opt->radius;
   if (radius == 0)
     {
       long cand = (long) MAX (pw, ph);
       for (; cand >= 1; cand /= 2)
         {
-          n_ctx = context_set (pw, ph, pmiss, cand, ctx_mask);
-          /* drop padding from the count */
+          context_set (pw, ph, pmiss, cand, ctx_mask);
+          n_ctx = 0;
           for (i = 0; i < pw * ph; i++)
-            if (ctx_mask[i] && ((i % pw) >= w || (i / pw) >= h))
-              n_ctx--;
+            n_ctx += ctx_mask[i] && (i % pw) < w && (i / pw) < h;
           if (n_ctx <= opt->max_system)
             break;
         }
+      if (cand < 1)
+        tiled = TRUE;
       radius = MAX (cand, 1);
     }
   else if (radius == -1)
     radius = (long) (pw + ph);
+
+  ntkmc_context_enter (ctx);
+  job.out = out = ntkmc_image_copy (image);
+  if (tiled)
+    {
+      ok = solve_tiles (&job, pmiss, MAX (opt->max_system / 4, (size_t) 16),
+                        error);
+      goto out;
+    }
   context_set (pw, ph, pmiss, radius, ctx_mask);
-  for (i = 0; i < pw * ph; i++)
-    if ((i % pw) >= w || (i / pw) >= h)
-      ctx_mask[i] = 0;
   s_idx = g_new (size_t, pw * ph);
   u_idx = g_new (size_t, n_miss);
   n_ctx = 0;
   for (i = 0; i < pw * ph; i++)
     {
-      if (ctx_mask[i])
+      if (ctx_mask[i] && in_image (&job, i))
         s_idx[n_ctx++] = i;
       else if (pmiss[i])
         u_idx[n_u++] = i;
@@ -226,7 +470,6 @@ ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
   g_assert (n_u == n_miss);
   rep.radius = (size_t) radius;
   rep.n_context = n_ctx;
-  rep.n_missing = n_miss;
   if (n_ctx == 0)
     {
       g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_INVALID,
@@ -234,114 +477,9 @@ ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
                    radius);
       goto out;
     }
-  if (!ntkmc_linalg_check_dim (n_ctx, "context size", error))
-    goto out;
-
-  ntkmc_context_enter (ctx);
-  if (!ntkmc_context_report (ctx, 0.0, "gathering the kernel", error))
-    goto out;
-  kss = ntkmc_big_alloc (n_ctx * n_ctx, sizeof (double), "the kernel system",
-                         error);
-  if (kss == NULL)
-    goto out;
-  t0 = ntkmc_now ();
-  ntkmc_cntk_gather (ctx, k, pw, ph, n_ctx, s_idx, n_ctx, s_idx, kss, n_ctx);
-  rep.seconds_kernel = ntkmc_now () - t0;
-
-  /* ridge relative to the mean diagonal (the paper's epsilon tr(K) / n) */
-  {
-    double tr = 0, lambda, anorm, rcond = 0;
-    int info;
-    for (a = 0; a < n_ctx; a++)
-      tr += kss[a + a * n_ctx];
-    lambda = opt->ridge * tr / (double) n_ctx;
-    for (a = 0; a < n_ctx; a++)
-      kss[a + a * n_ctx] += lambda;
-    rep.lambda = lambda;
-    if (!ntkmc_context_report (ctx, 0.2, "factorizing", error))
-      goto out;
-    t0 = ntkmc_now ();
-    anorm = ntkmc_linalg_lansy_one ('L', n_ctx, kss, n_ctx);
-    info = ntkmc_linalg_potrf ('L', n_ctx, kss, n_ctx);
-    if (info == 0)
-      ntkmc_linalg_pocon ('L', n_ctx, kss, n_ctx, anorm, &rcond);
-    rep.seconds_factor = ntkmc_now () - t0;
-    rep.rcond = rcond;
-    if (info != 0 || !(rcond >= (double) n_ctx * DBL_EPSILON))
-      {
-        g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_NOT_SPD,
-                     "the kernel over %zu context pixels is numerically "
-                     "singular (%s); raise the ridge (now %g x the mean "
-                     "diagonal)", n_ctx,
-                     info != 0 ? "Cholesky failed" : "tiny condition number",
-                     opt->ridge);
-        goto out;
-      }
-  }
-
-  /* right-hand sides: the observed values of every channel */
-  out = ntkmc_image_copy (image);
-  rhs = g_new (double, n_ctx * nc);
-  for (ch = 0; ch < nc; ch++)
-    {
-      const double *plane = ntkmc_image_peek_plane (out, ch);
-      for (a = 0; a < n_ctx; a++)
-        {
-          size_t p = s_idx[a];
-          rhs[a + ch * n_ctx] = plane[(p / pw) * w + p % pw];
-        }
-    }
-  if (!ntkmc_context_report (ctx, 0.6, "solving", error))
-    goto out;
-  t0 = ntkmc_now ();
-  ntkmc_linalg_trsm ('L', 'L', 'N', 'N', n_ctx, nc, 1.0, kss, n_ctx, rhs,
-                     n_ctx);
-  ntkmc_linalg_trsm ('L', 'L', 'T', 'N', n_ctx, nc, 1.0, kss, n_ctx, rhs,
-                     n_ctx);
-  ntkmc_big_free (kss);
-  kss = NULL;
-
-  /* predictions, in blocks of missing pixels: K(U_b, S) alpha */
-  if (!ntkmc_context_report (ctx, 0.7, "predicting", error))
-    goto out;
-  {
-    const size_t block = 2048;
-    size_t b0;
-    kus = ntkmc_big_alloc (block * n_ctx, sizeof (double), "a kernel block",
-                           error);
-    pred = g_new (double, block * nc);
-    if (kus == NULL)
-      goto out;
-    for (b0 = 0; b0 < n_miss; b0 += block)
-      {
-        size_t nb = MIN (block, n_miss - b0);
-        ntkmc_cntk_gather (ctx, k, pw, ph, nb, u_idx + b0, n_ctx, s_idx, kus,
-                           nb);
-        ntkmc_linalg_gemm ('N', 'N', nb, nc, n_ctx, 1.0, kus, nb, rhs, n_ctx,
-                           0.0, pred, nb);
-        for (ch = 0; ch < nc; ch++)
-          {
-            double *plane = ntkmc_image_peek_plane (out, ch);
-            for (a = 0; a < nb; a++)
-              {
-                size_t p = u_idx[b0 + a];
-                plane[(p / pw) * w + p % pw] = pred[a + ch * nb];
-              }
-          }
-        if (!ntkmc_context_report (ctx, 0.7 + 0.3 * (double) (b0 + nb)
-                                            / (double) n_miss,
-                                   "predicting", error))
-          goto out;
-      }
-  }
-  rep.seconds_solve = ntkmc_now () - t0;
-  ok = TRUE;
+  ok = solve_block (&job, s_idx, n_ctx, u_idx, n_u, error);
 
 out:
-  ntkmc_big_free (kss);
-  ntkmc_big_free (kus);
-  g_free (pred);
-  g_free (rhs);
   g_free (s_idx);
   g_free (u_idx);
   g_free (ctx_mask);
