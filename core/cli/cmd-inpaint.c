@@ -97,6 +97,17 @@ get_kernel (NtkmcContext *ctx, const NtkmcArch *arch, size_t width,
                        werr ? werr->message : g_strerror (errno));
               g_clear_error (&werr);
             }
+          else
+            {
+              /* use what the cache holds (float32), so that this run and
+               * every later one give the same pixels */
+              NtkmcCntk *cached = ntkmc_cntk_open (path, NULL);
+              if (cached != NULL)
+                {
+                  ntkmc_cntk_free (k);
+                  k = cached;
+                }
+            }
           g_free (path);
           g_free (name);
         }
@@ -239,11 +250,20 @@ ntkmc_cli_inpaint (int argc, char **argv)
       goto out;
     }
   if (!quiet)
-    fprintf (stderr, "ntkmc: filled %zu pixels from %zu context pixels "
-             "(radius %zu%s) in %.2f s\n", rep.n_missing, rep.n_context,
-             rep.radius, rep.padded_width != w || rep.padded_height != h
-             ? ", padded" : "",
-             ((double) g_get_monotonic_time () - t0) * 1e-6);
+    {
+      double dt = ((double) g_get_monotonic_time () - t0) * 1e-6;
+      const char *pad = rep.padded_width != w || rep.padded_height != h
+                        ? ", padded" : "";
+      if (rep.n_tiles > 0)
+        fprintf (stderr, "ntkmc: filled %zu pixels in %zu tiles, each from "
+                 "at most %zu context pixels (radius %zu%s) in %.2f s\n",
+                 rep.n_missing, rep.n_tiles, rep.n_context, rep.radius, pad,
+                 dt);
+      else
+        fprintf (stderr, "ntkmc: filled %zu pixels from %zu context pixels "
+                 "(radius %zu%s) in %.2f s\n", rep.n_missing, rep.n_context,
+                 rep.radius, pad, dt);
+    }
   if (!ntkmc_image_write (done, out_arg, &error))
     {
       ntkmc_cli_report_error (out_arg, error);

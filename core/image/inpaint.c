@@ -331,6 +331,7 @@ solve_tiles (Job *job, const guint8 *pmiss, size_t max_tile, GError **error)
       ok = solve_block (job, s_idx, n_s, u_idx, n_u, error);
       ntkmc_context_pop_range (job->ctx, saved);
       job->rep->n_context = MAX (job->rep->n_context, n_s);
+      job->rep->n_tiles++;
       done++;
     }
   g_free (s_idx);

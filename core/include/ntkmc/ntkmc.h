@@ -1084,13 +1084,16 @@ void ntkmc_inpaint_options_init (NtkmcInpaintOptions *opt);
  * @padded_width, @padded_height: the size the kernel was used at (the image
  *   is padded at the bottom and right when the kernel does not serve it).
  * @radius: the context radius used.
- * @n_context: observed pixels in the system; @n_missing: pixels filled.
+ * @n_context: observed pixels in the system (the largest, with tiles);
+ *   @n_missing: pixels filled.
+ * @n_tiles: 0 for one global solve, else the number of tiles solved
+ *   (scattered missing pixels).
  * @lambda: the absolute ridge; @rcond: the system's reciprocal condition
  *   number estimate.
  * @seconds_kernel, @seconds_factor, @seconds_solve: phase timings.
  */
 typedef struct {
-  size_t padded_width, padded_height, radius, n_context, n_missing;
+  size_t padded_width, padded_height, radius, n_context, n_missing, n_tiles;
   double lambda, rcond;
   double seconds_kernel, seconds_factor, seconds_solve;
 } NtkmcInpaintReport;
