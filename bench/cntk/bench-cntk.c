@@ -18,6 +18,8 @@
 
 #include <ntkmc/ntkmc.h>
 
+#include "common/markdown.h"
+
 static double
 now (void)
 {
@@ -122,39 +124,6 @@ measure_once (const char *self, const char *spec, size_t size,
   g_free (out);
   g_free (err);
   return r;
-}
-
-static gboolean
-write_section (const char *path, const char *section, GError **error)
-{
-  const char *begin = "<!-- bench-cntk:begin -->";
-  const char *end = "<!-- bench-cntk:end -->";
-  gchar *old = NULL;
-  GString *doc = g_string_new (NULL);
-  gboolean ok;
-  char *b, *e;
-
-  if (!g_file_get_contents (path, &old, NULL, NULL))
-    old = g_strdup ("# Benchmarks\n");
-  b = strstr (old, begin);
-  e = b ? strstr (b, end) : NULL;
-  if (b != NULL && e != NULL)
-    {
-      g_string_append_len (doc, old, b - old);
-      g_string_append_printf (doc, "%s\n%s%s", begin, section, end);
-      g_string_append (doc, e + strlen (end));
-    }
-  else
-    {
-      g_string_append (doc, old);
-      if (doc->len > 0 && doc->str[doc->len - 1] != '\n')
-        g_string_append_c (doc, '\n');
-      g_string_append_printf (doc, "\n%s\n%s%s\n", begin, section, end);
-    }
-  ok = g_file_set_contents (path, doc->str, (gssize) doc->len, error);
-  g_string_free (doc, TRUE);
-  g_free (old);
-  return ok;
 }
 
 int
@@ -277,7 +246,7 @@ main (int argc, char **argv)
   }
   g_string_append (md, "\n");
   fputs (md->str, stdout);
-  if (output != NULL && !write_section (output, md->str, &error))
+  if (output != NULL && !bench_write_section (output, "bench-cntk", md->str, &error))
     {
       fprintf (stderr, "bench-cntk: %s\n", error->message);
       return 1;

@@ -21,6 +21,8 @@
 #include <glib/gstdio.h>
 #include <ntkmc/ntkmc.h>
 
+#include "common/markdown.h"
+
 extern void dgemm_ (const char *ta, const char *tb, const int *m, const int *n,
                     const int *k, const double *alpha, const double *a,
                     const int *lda, const double *b, const int *ldb,
@@ -142,39 +144,6 @@ run_numpy (const char *python, const char *script, const char *dir, size_t m,
   g_free (out);
   g_free (err);
   return seconds;
-}
-
-static gboolean
-write_section (const char *path, const char *section, GError **error)
-{
-  const char *begin = "<!-- bench-fc:begin -->", *end = "<!-- bench-fc:end -->";
-  gchar *old = NULL;
-  GString *doc;
-  gboolean ok;
-
-  if (!g_file_get_contents (path, &old, NULL, NULL))
-    old = g_strdup ("# Benchmarks\n\n");
-  doc = g_string_new (NULL);
-  {
-    char *b = strstr (old, begin), *e = b ? strstr (b, end) : NULL;
-    if (b != NULL && e != NULL)
-      {
-        g_string_append_len (doc, old, b - old);
-        g_string_append_printf (doc, "%s\n%s%s", begin, section, end);
-        g_string_append (doc, e + strlen (end));
-      }
-    else
-      {
-        g_string_append (doc, old);
-        if (doc->len > 0 && doc->str[doc->len - 1] != '\n')
-          g_string_append_c (doc, '\n');
-        g_string_append_printf (doc, "\n%s\n%s%s\n", begin, section, end);
-      }
-  }
-  ok = g_file_set_contents (path, doc->str, (gssize) doc->len, error);
-  g_string_free (doc, TRUE);
-  g_free (old);
-  return ok;
 }
 
 int
@@ -377,7 +346,7 @@ main (int argc, char **argv)
       g_string_append (md, "(NumPy reference not run: no /usr/bin/python3 "
                            "with NumPy.)\n\n");
     fputs (md->str, stdout);
-    if (output != NULL && !write_section (output, md->str, &error))
+    if (output != NULL && !bench_write_section (output, "bench-fc", md->str, &error))
       {
         fprintf (stderr, "bench-fc: %s\n", error->message);
         return 1;

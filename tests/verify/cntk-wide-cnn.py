@@ -48,6 +48,9 @@ import sys
 import time
 import traceback
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from verifylib import Tap, dual, dual_deriv, rel, slope_loglog  # noqa: E402
+
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "2")
 # libgomp's default spin-waiting makes every small torch op cost milliseconds
@@ -132,44 +135,6 @@ DECAY_SLACK = 2.0
 
 # ----------------------------------------------------------------------- TAP
 
-class Tap:
-    def __init__(self, planned):
-        self.planned = planned
-        self.n = 0
-        self.failed = 0
-        print("1..%d" % planned, flush=True)
-
-    @staticmethod
-    def diag(text):
-        for line in str(text).splitlines() or [""]:
-            print("# " + line if line else "#", flush=True)
-
-    def result(self, ok, desc, diags=(), skip=None):
-        self.n += 1
-        for d in diags:
-            self.diag(d)
-        desc = desc.replace("#", "")
-        if skip is not None:
-            print("ok %d - %s # SKIP %s" % (self.n, desc, skip), flush=True)
-            return
-        if not ok:
-            self.failed += 1
-        print("%s %d - %s" % ("ok" if ok else "not ok", self.n, desc), flush=True)
-
-    def run(self, desc, func):
-        """func() -> (ok, [diag lines]) or (None, [diag], skip_reason)."""
-        try:
-            res = func()
-        except Exception:  # noqa: BLE001 - reported as a TAP failure
-            self.result(False, desc, ["exception:"]
-                        + traceback.format_exc(limit=-2).splitlines())
-            return
-        if len(res) == 3:
-            self.result(True, desc, res[1], skip=res[2])
-        else:
-            self.result(bool(res[0]), desc, res[1])
-
-
 # ------------------------------------------------------------ architecture
 
 def parse_arch(text):
@@ -221,26 +186,6 @@ def patch_sum(t, q):
         for dc in range(-h, h + 1):
             out += np.roll(t, (-dr, -dc, -dr, -dc), axis=(0, 1, 2, 3))
     return out
-
-
-def dual(slope, xi):
-    """Normalized dual c^2 E[phi(u)phi(v)], phi = a x + b |x| (LeakyReLU).
-
-    E[uv] = xi, E[|u||v|] = (2/pi)(sqrt(1-xi^2) + xi asin xi), E[u|v|] = 0,
-    c^2 = 1 / (a^2 + b^2).  (The asin form, written independently of the
-    reference's acos form.)
-    """
-    xi = np.clip(xi, -1.0, 1.0)
-    a, b = 0.5 * (1 + slope), 0.5 * (1 - slope)
-    e_abs = (2 / np.pi) * (np.sqrt(1 - xi * xi) + xi * np.arcsin(xi))
-    return (a * a * xi + b * b * e_abs) / (a * a + b * b)
-
-
-def dual_deriv(slope, xi):
-    """c^2 E[phi'(u)phi'(v)], E[sign u sign v] = (2/pi) asin xi."""
-    xi = np.clip(xi, -1.0, 1.0)
-    a, b = 0.5 * (1 + slope), 0.5 * (1 - slope)
-    return (a * a + b * b * (2 / np.pi) * np.arcsin(xi)) / (a * a + b * b)
 
 
 def dual_step(t_in, q, slope):
@@ -596,10 +541,6 @@ def describe(exc):
 
 # ------------------------------------------------------------------ sweeps
 
-def rel(a, b):
-    return float(np.linalg.norm(a - b) / np.linalg.norm(b))
-
-
 def make_mask():
     """Bernoulli(1/2) inpainting mask on SIZE x SIZE, no fully observed row or column.
 
@@ -678,10 +619,6 @@ def table(label, rows):
                          r["single"] * sq, r["scale_sd"], r["pred"], r["pred"] * sq,
                          r["seconds"]))
     return lines
-
-
-def slope_loglog(ws, es):
-    return float(np.polyfit(np.log(ws), np.log(es), 1)[0])
 
 
 def decay_check(rows, key, what):
