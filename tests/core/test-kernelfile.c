@@ -11,6 +11,8 @@
 
 #include <ntkmc/ntkmc.h>
 
+#include "test-util.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -44,37 +46,9 @@ enum {
 static const char *const fc_description =
   "arch=fc\nactivation=relu\ndepth=2\nprior=onehot\n";
 
-typedef struct {
-  char *dir;
-} Fixture;
-
-static void
-fixture_setup (Fixture *fx, gconstpointer data)
-{
-  GError *error = NULL;
-  (void) data;
-  fx->dir = g_dir_make_tmp ("test-kernelfile-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_teardown (Fixture *fx, gconstpointer data)
-{
-  GDir *d;
-  const char *name;
-  (void) data;
-
-  d = g_dir_open (fx->dir, 0, NULL);
-  g_assert_nonnull (d);
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (fx->dir, name, NULL);
-      g_assert_cmpint (g_unlink (p), ==, 0);
-    }
-  g_dir_close (d);
-  g_assert_cmpint (g_rmdir (fx->dir), ==, 0);
-  g_free (fx->dir);
-}
+typedef TestDir Fixture;
+#define fixture_setup test_dir_setup
+#define fixture_teardown test_dir_teardown
 
 static guint
 count_entries (const char *dir)

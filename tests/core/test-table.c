@@ -15,39 +15,11 @@
 #include <glib/gstdio.h>
 #include <ntkmc/ntkmc.h>
 
-typedef struct
-{
-  char *dir;
-} Fixture;
+#include "test-util.h"
 
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  GError *error = NULL;
-
-  (void) data;
-  f->dir = g_dir_make_tmp ("test-table-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  GDir *dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  (void) data;
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      char *path = g_build_filename (f->dir, name, NULL);
-      g_assert_cmpint (g_unlink (path), ==, 0);
-      g_free (path);
-    }
-  g_dir_close (dir);
-  g_assert_cmpint (g_rmdir (f->dir), ==, 0);
-  g_free (f->dir);
-}
+typedef TestDir Fixture;
+#define fixture_setup test_dir_setup
+#define fixture_teardown test_dir_teardown
 
 /* Writes @len bytes of @text (-1 = up to the NUL) to @name in the fixture
  * directory; returns the path. */

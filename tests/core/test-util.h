@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gstdio.h>
 #include <ntkmc/ntkmc.h>
 
 /* A column-major matrix of N(0, 1)-ish values from a seeded GRand. */
@@ -61,6 +62,41 @@ test_dense_solve (size_t n, double *a, double *b)
         s -= a[c + j * n] * b[j];
       b[c] = s / a[c + c * n];
     }
+}
+
+/* A fresh temporary directory per test (g_test_add fixture), removed with
+ * its files afterwards. */
+typedef struct {
+  char *dir;
+} TestDir;
+
+static inline void
+test_dir_setup (TestDir *f, gconstpointer data)
+{
+  GError *error = NULL;
+
+  (void) data;
+  f->dir = g_dir_make_tmp ("ntkmc-test-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static inline void
+test_dir_teardown (TestDir *f, gconstpointer data)
+{
+  GDir *dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  (void) data;
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      char *path = g_build_filename (f->dir, name, NULL);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+      g_free (path);
+    }
+  g_dir_close (dir);
+  g_assert_cmpint (g_rmdir (f->dir), ==, 0);
+  g_free (f->dir);
 }
 
 #endif
