@@ -13,109 +13,22 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The kernel cache: $NTKMC_CACHE_DIR, else $XDG_CACHE_HOME/ntkmc/kernels. */
-static char *
-cache_dir (void)
-{
-  const char *env = g_getenv ("NTKMC_CACHE_DIR");
-  if (env != NULL && env[0] != '\0')
-    return g_strdup (env);
-  return g_build_filename (g_get_user_cache_dir (), "ntkmc", "kernels", NULL);
-}
-
-/* A cached kernel for @arch that serves width x height, or NULL.  Files are
- * named "<sha256 of the architecture text, 16 hex>-<W>x<H>.nkf" after the
- * size they were computed for; a compact kernel serves larger sizes too. */
-static NtkmcCntk *
-cache_lookup (const char *dir, const char *key, const NtkmcArch *arch,
-              size_t width, size_t height)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  NtkmcCntk *found = NULL;
-
-  if (d == NULL)
-    return NULL;
-  while (found == NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      size_t w = 0, h = 0;
-      char *path;
-      NtkmcCntk *k;
-
-      if (!g_str_has_prefix (name, key) || !g_str_has_suffix (name, ".nkf")
-          || sscanf (name + strlen (key), "-%zux%zu.nkf", &w, &h) != 2
-          || w > width || h > height)
-        continue;
-      path = g_build_filename (dir, name, NULL);
-      k = ntkmc_cntk_open (path, NULL);   /* a corrupt file is recomputed */
-      if (k != NULL && ntkmc_cntk_check_arch (k, arch, NULL)
-          && ntkmc_cntk_check_size (k, width, height, NULL))
-        found = k;
-      else
-        ntkmc_cntk_free (k);
-      g_free (path);
-    }
-  g_dir_close (d);
-  return found;
-}
-
-/* The kernel for @arch at a size serving width x height (rounded up to the
- * network's multiple): from the cache, else computed and cached. */
+/* The kernel for @arch serving width x height, from the shared cache. */
 static NtkmcCntk *
 get_kernel (NtkmcContext *ctx, const NtkmcArch *arch, size_t width,
             size_t height, gboolean quiet, GError **error)
 {
-  size_t unit = (size_t) 1 << ntkmc_arch_get_levels (arch);
-  size_t pw = (width + unit - 1) / unit * unit;
-  size_t ph = (height + unit - 1) / unit * unit;
-  char *text = ntkmc_arch_to_string (arch);
-  char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
-  char *dir = cache_dir (), *key = g_strndup (sum, 16), *name, *path;
-  NtkmcCntk *k = cache_lookup (dir, key, arch, pw, ph);
+  NtkmcCacheReport rep;
+  NtkmcCntk *k = ntkmc_cache_get (ctx, arch, width, height, NULL, &rep,
+                                  error);
 
-  if (k == NULL)
-    {
-      double t0 = (double) g_get_monotonic_time ();
-      k = ntkmc_arch_is_stationary (arch)
-          ? ntkmc_cntk_compute (ctx, arch, NULL, pw, ph, error)
-          : ntkmc_cntk_compute_general (ctx, arch, NULL, 0, NULL, pw, ph,
-                                        error);
-      if (k != NULL)
-        {
-          GError *werr = NULL;
-          name = g_strdup_printf ("%s-%zux%zu.nkf", key, pw, ph);
-          path = g_build_filename (dir, name, NULL);
-          if (!quiet)
-            fprintf (stderr, "ntkmc: computed the kernel in %.2f s; caching "
-                     "it in %s\n",
-                     ((double) g_get_monotonic_time () - t0) * 1e-6, path);
-          if (g_mkdir_with_parents (dir, 0755) != 0
-              || !ntkmc_cntk_write (k, path, NTKMC_DTYPE_F32, &werr))
-            {
-              /* a cache we cannot write only costs time next run */
-              fprintf (stderr, "ntkmc: warning: cannot cache the kernel: %s\n",
-                       werr ? werr->message : g_strerror (errno));
-              g_clear_error (&werr);
-            }
-          else
-            {
-              /* use what the cache holds (float32), so that this run and
-               * every later one give the same pixels */
-              NtkmcCntk *cached = ntkmc_cntk_open (path, NULL);
-              if (cached != NULL)
-                {
-                  ntkmc_cntk_free (k);
-                  k = cached;
-                }
-            }
-          g_free (path);
-          g_free (name);
-        }
-    }
-  g_free (key);
-  g_free (dir);
-  g_free (sum);
-  g_free (text);
+  if (k != NULL && rep.warning != NULL)
+    fprintf (stderr, "ntkmc: warning: cannot cache the kernel: %s\n",
+             rep.warning);
+  else if (k != NULL && rep.computed && !quiet)
+    fprintf (stderr, "ntkmc: computed the kernel in %.2f s; cached it in "
+             "%s\n", rep.seconds, rep.path);
+  ntkmc_cache_report_clear (&rep);
   return k;
 }
 

@@ -316,6 +316,90 @@ test_errors (void)
   g_clear_error (&error);
 }
 
+/* The shared kernel cache: computed once, then served from the file (also
+ * for a larger size the compact kernel covers); a damaged file is replaced;
+ * a cache that cannot be written costs a warning, not the kernel. */
+static void
+test_cache (TestDir *f, gconstpointer data)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
+  g_autoptr (NtkmcArch) arch = ntkmc_arch_parse ("notebook", NULL);
+  NtkmcCacheReport rep;
+  NtkmcCntk *k1, *k2;
+  GError *error = NULL;
+  char *path, *blocker, *blocked;
+  gchar *bytes;
+  gsize len;
+
+  (void) data;
+  k1 = ntkmc_cache_get (ctx, arch, 20, 18, f->dir, &rep, &error);
+  g_assert_no_error (error);
+  g_assert_true (rep.computed);
+  g_assert_null (rep.warning);
+  g_assert_nonnull (rep.path);
+  g_assert_true (g_str_has_prefix (rep.path, f->dir));
+  g_assert_true (g_str_has_suffix (rep.path, "-24x24.nkf"));
+  g_assert_true (ntkmc_cntk_check_size (k1, 24, 24, NULL));
+  path = g_strdup (rep.path);
+  ntkmc_cache_report_clear (&rep);
+  g_assert_null (rep.path);
+
+  /* a hit, for the same and for a larger size */
+  k2 = ntkmc_cache_get (ctx, arch, 24, 24, f->dir, &rep, &error);
+  g_assert_no_error (error);
+  g_assert_false (rep.computed);
+  g_assert_cmpstr (rep.path, ==, path);
+  g_assert_cmpfloat (ntkmc_cntk_entry (k1, 24, 24, 3, 4, 5, 9), ==,
+                     ntkmc_cntk_entry (k2, 24, 24, 3, 4, 5, 9));
+  ntkmc_cache_report_clear (&rep);
+  ntkmc_cntk_free (k2);
+  k2 = ntkmc_cache_get (ctx, arch, 64, 40, f->dir, &rep, &error);
+  g_assert_no_error (error);
+  g_assert_false (rep.computed);
+  g_assert_true (ntkmc_cntk_check_size (k2, 64, 40, NULL));
+  ntkmc_cache_report_clear (&rep);
+  ntkmc_cntk_free (k2);
+
+  /* flip a byte of the payload: detected, recomputed, rewritten */
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  bytes[len - 5] ^= 0x40;
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  g_free (bytes);
+  g_assert_null (ntkmc_cntk_open (path, NULL));
+  k2 = ntkmc_cache_get (ctx, arch, 24, 24, f->dir, &rep, &error);
+  g_assert_no_error (error);
+  g_assert_true (rep.computed);
+  g_assert_cmpstr (rep.path, ==, path);
+  g_assert_cmpfloat (ntkmc_cntk_entry (k1, 24, 24, 3, 4, 5, 9), ==,
+                     ntkmc_cntk_entry (k2, 24, 24, 3, 4, 5, 9));
+  ntkmc_cache_report_clear (&rep);
+  ntkmc_cntk_free (k2);
+
+  /* a cache directory that cannot be made: the kernel, and a warning */
+  blocker = g_build_filename (f->dir, "file", NULL);
+  g_assert_true (g_file_set_contents (blocker, "x", 1, NULL));
+  blocked = g_build_filename (blocker, "kernels", NULL);
+  k2 = ntkmc_cache_get (ctx, arch, 24, 24, blocked, &rep, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (k2);
+  g_assert_true (rep.computed);
+  g_assert_null (rep.path);
+  g_assert_nonnull (rep.warning);
+  g_assert_nonnull (strstr (rep.warning, blocked));
+  ntkmc_cache_report_clear (&rep);
+  ntkmc_cntk_free (k2);
+
+  /* an impossible size is an error */
+  g_assert_null (ntkmc_cache_get (ctx, arch, 0, 24, f->dir, NULL, &error));
+  g_assert_error (error, NTKMC_ERROR, NTKMC_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_free (blocked);
+  g_free (blocker);
+  g_free (path);
+  ntkmc_cntk_free (k1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -326,5 +410,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cntk/structure", test_structure);
   g_test_add_func ("/cntk/files", test_files);
   g_test_add_func ("/cntk/errors", test_errors);
+  g_test_add ("/cntk/cache", TestDir, NULL, test_dir_setup, test_cache,
+              test_dir_teardown);
   return g_test_run ();
 }

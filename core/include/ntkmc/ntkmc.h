@@ -871,6 +871,63 @@ NtkmcCntk *ntkmc_cntk_open (const char *path, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcCntk, ntkmc_cntk_free)
 
+/* ------------------------------------------------------------ kernel cache */
+
+/**
+ * ntkmc_cache_dir:
+ *
+ * The per-user kernel cache every front end shares: $NTKMC_CACHE_DIR when
+ * set and not empty, else $XDG_CACHE_HOME/ntkmc/kernels (by default
+ * ~/.cache/ntkmc/kernels).
+ *
+ * Returns: (transfer full): the directory (it may not exist yet).
+ */
+char *ntkmc_cache_dir (void);
+
+/**
+ * NtkmcCacheReport:
+ * @computed: TRUE when no cached kernel served the request and it was
+ *   computed (then @seconds is the time it took).
+ * @path: (nullable): the file the kernel came from or was stored in; NULL
+ *   when it could not be stored.
+ * @warning: (nullable): why a computed kernel could not be stored (the
+ *   kernel is still returned; the next run computes it again).
+ *
+ * Free the strings with ntkmc_cache_report_clear().
+ */
+typedef struct {
+  gboolean computed;
+  double seconds;
+  char *path;
+  char *warning;
+} NtkmcCacheReport;
+
+void ntkmc_cache_report_clear (NtkmcCacheReport *report);
+
+/**
+ * ntkmc_cache_get:
+ * @arch: the network.
+ * @width, @height: the image size to serve; the kernel is looked up, or
+ *   computed, for the size rounded up to multiples of 2^s (s = levels), the
+ *   size ntkmc_inpaint() pads to.
+ * @dir: (nullable): the cache directory; NULL = ntkmc_cache_dir().
+ * @report: (out) (nullable): what happened.
+ *
+ * A kernel for @arch serving width x height: a cached kernel file that
+ * passes every check (checksum, network, size) when there is one, else one
+ * computed now (ntkmc_cntk_compute(), or the general path for networks that
+ * are not stationary) and stored as float32 in @dir.  Files are named
+ * "<16 hex digits of the SHA-256 of the network text>-<W>x<H>.nkf"; a
+ * damaged file is ignored and replaced.  A cache that cannot be written is
+ * reported in @report, not an error.
+ *
+ * Returns: (transfer full): the kernel, or NULL with @error (the errors of
+ *   ntkmc_cntk_compute(), cancellation included).
+ */
+NtkmcCntk *ntkmc_cache_get (NtkmcContext *ctx, const NtkmcArch *arch,
+                            size_t width, size_t height, const char *dir,
+                            NtkmcCacheReport *report, GError **error);
+
 /* ------------------------------------------------------------------ images */
 
 /**
