@@ -127,3 +127,33 @@ ntkmc_linalg_pocon (char uplo, size_t n, const double *a, size_t lda,
   g_free (work);
   return info;
 }
+
+extern void dsyevd_ (const char *jobz, const char *uplo, const blasint *n,
+                     double *a, const blasint *lda, double *w, double *work,
+                     const blasint *lwork, blasint *iwork,
+                     const blasint *liwork, blasint *info, size_t, size_t);
+
+int
+ntkmc_linalg_syevd (size_t n, double *a, size_t lda, double *w)
+{
+  blasint bn = to_blas (n), blda = to_blas (lda), info = 0, lwork = -1;
+  blasint liwork = -1, iwq = 0;
+  double wq = 0, *work;
+  blasint *iwork;
+
+  if (n == 0)
+    return 0;
+  dsyevd_ ("V", "L", &bn, a, &blda, w, &wq, &lwork, &iwq, &liwork, &info, 1,
+           1);
+  if (info != 0)
+    return (int) info;
+  lwork = (blasint) wq + 1;
+  liwork = iwq;
+  work = g_new (double, (size_t) lwork);
+  iwork = g_new (blasint, (size_t) liwork);
+  dsyevd_ ("V", "L", &bn, a, &blda, w, work, &lwork, iwork, &liwork, &info,
+           1, 1);
+  g_free (iwork);
+  g_free (work);
+  return (int) info;
+}

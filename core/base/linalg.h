@@ -49,4 +49,9 @@ double ntkmc_linalg_lansy_one (char uplo, size_t n, const double *a,
 int ntkmc_linalg_pocon (char uplo, size_t n, const double *a, size_t lda,
                         double anorm, double *rcond);
 
+/* Eigen-decomposition of the symmetric n x n matrix A (lower triangle
+ * read): on return A holds the orthonormal eigenvectors as columns and @w
+ * the eigenvalues in ascending order (dsyevd).  Returns LAPACK's info. */
+int ntkmc_linalg_syevd (size_t n, double *a, size_t lda, double *w);
+
 #endif

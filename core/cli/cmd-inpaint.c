@@ -36,15 +36,17 @@ int
 ntkmc_cli_inpaint (int argc, char **argv)
 {
   char *arch_arg = NULL, *kernel_arg = NULL, *out_arg = NULL;
+  char *solver_arg = NULL;
   gboolean inverted = FALSE, quiet = FALSE, progress = FALSE;
-  int threads = 0, radius = 0, max_system = 0;
-  double ridge = -1;
+  int threads = 0, radius = 0, max_system = 0, iters = 0;
+  double ridge = -1, tol = 0;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_arg,
       "the completed image (PNG, JPEG or TIFF, by extension)", "OUT" },
     { "arch", 0, 0, G_OPTION_ARG_STRING, &arch_arg,
-      "network: a preset (large-hole (default), notebook, recon2, recon3, "
-      "recon5b, recon6) or layer tokens", "SPEC" },
+      "network: auto (default: chosen from the holes), a preset "
+      "(large-hole, notebook, recon2, recon3, recon5b, recon6) or layer "
+      "tokens", "SPEC" },
     { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel_arg,
       "use this kernel file (from 'ntkmc kernel compute --arch') instead of "
       "the cache", "FILE" },
@@ -58,6 +60,16 @@ ntkmc_cli_inpaint (int argc, char **argv)
       "all)", "R" },
     { "max-system", 0, 0, G_OPTION_ARG_INT, &max_system,
       "largest system for the automatic radius (default 12000)", "N" },
+    { "solver", 0, 0, G_OPTION_ARG_STRING, &solver_arg,
+      "auto (default) or direct: dense solve near the holes; cg: conjugate "
+      "gradients over every observed pixel; eigenpro: the paper's solver",
+      "NAME" },
+    { "iters", 0, 0, G_OPTION_ARG_INT, &iters,
+      "iterative solvers: at most N iterations (default: cg 500, "
+      "eigenpro 50)", "N" },
+    { "tol", 0, 0, G_OPTION_ARG_DOUBLE, &tol,
+      "iterative solvers: relative residual to stop at (default: cg 1e-6, "
+      "eigenpro 1e-3)", "T" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
       "threads to use (default: all cores)", "N" },
     { "progress", 0, 0, G_OPTION_ARG_NONE, &progress,
@@ -117,6 +129,22 @@ ntkmc_cli_inpaint (int argc, char **argv)
   opt.radius = radius;
   if (max_system > 0)
     opt.max_system = (size_t) max_system;
+  if (solver_arg != NULL && !ntkmc_solver_parse (solver_arg, &opt.solver,
+                                                 &error))
+    {
+      ntkmc_cli_report_error ("--solver", error);
+      status = 2;
+      goto out;
+    }
+  if (iters < 0 || !(tol >= 0 && tol < 1))
+    {
+      fprintf (stderr, "ntkmc inpaint: --iters must be >= 0 and --tol in "
+               "[0, 1)\n");
+      status = 2;
+      goto out;
+    }
+  opt.max_iters = (size_t) iters;
+  opt.tol = tol;
 
   image = ntkmc_image_read (argv[1], &error);
   if (image == NULL)
@@ -139,7 +167,16 @@ ntkmc_cli_inpaint (int argc, char **argv)
     k = ntkmc_cntk_open (kernel_arg, &error);
   else
     {
-      arch = ntkmc_arch_parse (arch_arg ? arch_arg : "large-hole", &error);
+      const char *spec = arch_arg;
+      if (spec == NULL || strcmp (spec, "auto") == 0)
+        {
+          size_t depth = 0;
+          spec = ntkmc_inpaint_choose_arch (missing, w, h, &depth);
+          if (!quiet)
+            fprintf (stderr, "ntkmc: holes up to %zu px deep: network %s\n",
+                     depth, spec);
+        }
+      arch = ntkmc_arch_parse (spec, &error);
       if (arch == NULL)
         {
           ntkmc_cli_report_error ("--arch", error);
@@ -167,7 +204,14 @@ ntkmc_cli_inpaint (int argc, char **argv)
       double dt = ((double) g_get_monotonic_time () - t0) * 1e-6;
       const char *pad = rep.padded_width != w || rep.padded_height != h
                         ? ", padded" : "";
-      if (rep.n_tiles > 0)
+      if (rep.solver == NTKMC_SOLVER_CG || rep.solver == NTKMC_SOLVER_EIGENPRO)
+        fprintf (stderr, "ntkmc: filled %zu pixels from all %zu observed "
+                 "pixels%s by %s: %zu iterations, relative residual %.2e, "
+                 "in %.2f s\n", rep.n_missing, rep.n_context, pad,
+                 rep.solver == NTKMC_SOLVER_CG ? "conjugate gradients"
+                                                : "EigenPro",
+                 rep.iters, rep.residual, dt);
+      else if (rep.n_tiles > 0)
         fprintf (stderr, "ntkmc: filled %zu pixels in %zu tiles, each from "
                  "at most %zu context pixels (radius %zu%s) in %.2f s\n",
                  rep.n_missing, rep.n_tiles, rep.n_context, rep.radius, pad,
@@ -187,6 +231,7 @@ ntkmc_cli_inpaint (int argc, char **argv)
 out:
   g_free (missing);
   g_free (arch_arg);
+  g_free (solver_arg);
   g_free (kernel_arg);
   g_free (out_arg);
   g_option_context_free (octx);

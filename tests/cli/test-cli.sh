@@ -151,6 +151,22 @@ fails_with "inpaint: a kernel for another size is refused" 1 "16 x 16" "$NTKMC" 
 fails_with "inpaint: an unreadable image is refused" 1 "missing.png" "$NTKMC" inpaint img.png missing.png -o x.png
 fails_with "inpaint: a text file is not an image" 1 "not a PNG, JPEG or TIFF" "$NTKMC" inpaint b.tsv hole.png -o x.png
 fails_with "inpaint: --arch with --kernel is a usage error" 2 "not both" "$NTKMC" inpaint --arch notebook --kernel nb.nkf img.png hole.png -o x.png
+"$NTKMC" kernel heatmap nb.nkf --size 256x256 --pixel 100,100 -o hole16.png >/dev/null 2>&1
+"$NTKMC" inpaint -q --arch notebook img.png hole16.png -o nb16.png 2>/dev/null
+if "$NTKMC" inpaint img.png hole16.png -o auto.png 2>auto.err && grep -q "px deep: network notebook" auto.err \
+   && cmp -s auto.png nb16.png; then ok "inpaint chooses the network from the holes"
+else not_ok "inpaint chooses the network from the holes" "$(cat auto.err)"; fi
+for solver in cg eigenpro; do
+  if "$NTKMC" inpaint --arch notebook --solver $solver --iters 400 img.png hole.png -o it-$solver.png 2>it.err \
+     && grep -q "iterations, relative residual" it.err && [ "$(png_size it-$solver.png)" = "256x256" ]; then
+    ok "inpaint --solver $solver reports its iterations"
+  else not_ok "inpaint --solver $solver reports its iterations" "$(cat it.err)"; fi
+done
+if "$NTKMC" inpaint --arch notebook --solver cg --iters 2 --tol 1e-12 img.png hole.png -o it2.png 2>it2.err \
+   && grep -q " 2 iterations" it2.err; then ok "inpaint --iters caps the iterations"
+else not_ok "inpaint --iters caps the iterations" "$(cat it2.err)"; fi
+fails_with "inpaint: an unknown solver is a usage error" 2 "unknown solver 'qr'" "$NTKMC" inpaint --solver qr img.png hole.png -o x.png
+fails_with "inpaint: a tolerance of 1 or more is a usage error" 2 "tol in" "$NTKMC" inpaint --tol 1.5 img.png hole.png -o x.png
 if [ ! -e x.png ]; then ok "no output image is written on error"; else not_ok "no output image is written on error"; fi
 
 # ---- bad input: clear message, exit 1, no output file left behind

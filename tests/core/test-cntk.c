@@ -7,6 +7,7 @@
 #include "test-util.h"
 
 #include "cntk/cntk-private.h"
+#include "cntk/operator.h"
 
 #include <glib/gstdio.h>
 
@@ -400,6 +401,81 @@ test_cache (TestDir *f, gconstpointer data)
   ntkmc_cntk_free (k1);
 }
 
+/* The kernel operator (y = K x, never forming K) against the kernel's
+ * entries: compact kernels at their base size and expanded to larger and
+ * non-square sizes, circular bilinear (window = whole image), and a kernel
+ * of the general path. */
+static void
+check_operator (NtkmcCntk *k, size_t w, size_t h, unsigned nrhs)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
+  GRand *rng = g_rand_new_with_seed (7);
+  size_t n = w * h, p, q;
+  double *x = test_random_matrix (rng, n, nrhs);
+  double *y = g_new (double, n * nrhs), *row = g_new (double, n);
+  double scale = 0;
+  GError *error = NULL;
+  NtkmcCntkOp *op = ntkmc_cntk_op_new (ctx, k, w, h, nrhs, &error);
+  unsigned j;
+
+  g_assert_no_error (error);
+  /* zero pixels stand for pixels outside the solve */
+  for (p = 0; p < n; p += 3)
+    x[p] = 0;
+  ntkmc_cntk_op_apply (ctx, op, x, y);
+  for (p = 0; p < n; p++)
+    {
+      ntkmc_cntk_row (k, w, h, p / w, p % w, row);
+      g_assert_cmpfloat (ntkmc_cntk_op_diag (op, p), ==, row[p]);
+      for (j = 0; j < nrhs; j++)
+        {
+          double s = 0;
+          for (q = 0; q < n; q++)
+            s += row[q] * x[q + j * n];
+          scale = MAX (scale, fabs (s));
+          g_assert_cmpfloat_with_epsilon (y[p + j * n], s,
+                                          1e-12 * (1 + fabs (s)) * n);
+        }
+    }
+  g_assert_cmpfloat (scale, >, 0);
+  ntkmc_cntk_op_free (op);
+  g_free (row);
+  g_free (y);
+  g_free (x);
+  g_rand_free (rng);
+}
+
+static void
+test_operator (void)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
+  struct { const char *spec; size_t cw, ch, w, h; gboolean general; } cases[] = {
+    { "notebook", 16, 16, 16, 16, FALSE },
+    { "notebook", 16, 16, 40, 24, FALSE },
+    { "conv3 relu down conv3 relu up conv3", 4, 4, 12, 6, FALSE },
+    { "conv3 lrelu down conv3 lrelu down conv3 lrelu upbc conv3 lrelu upbc "
+      "conv3", 12, 8, 12, 8, FALSE },
+    { "conv3 relu down conv3 relu upb conv3", 8, 6, 8, 6, TRUE },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GError *error = NULL;
+      g_autoptr (NtkmcArch) arch = ntkmc_arch_parse (cases[i].spec, &error);
+      g_autoptr (NtkmcCntk) k = NULL;
+
+      g_assert_no_error (error);
+      k = cases[i].general
+          ? ntkmc_cntk_compute_general (ctx, arch, NULL, 0, NULL, cases[i].cw,
+                                        cases[i].ch, &error)
+          : ntkmc_cntk_compute (ctx, arch, NULL, cases[i].cw, cases[i].ch,
+                                &error);
+      g_assert_no_error (error);
+      check_operator (k, cases[i].w, cases[i].h, 1 + i % 3);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -410,6 +486,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cntk/structure", test_structure);
   g_test_add_func ("/cntk/files", test_files);
   g_test_add_func ("/cntk/errors", test_errors);
+  g_test_add_func ("/cntk/operator", test_operator);
   g_test_add ("/cntk/cache", TestDir, NULL, test_dir_setup, test_cache,
               test_dir_teardown);
   return g_test_run ();

@@ -254,6 +254,157 @@ test_errors (void)
   g_free (hole);
 }
 
+/* The iterative solvers against the direct full solve: conjugate gradients
+ * to its tolerance, EigenPro run to a tolerance too; both report what they
+ * did; every channel of a 3-channel image, on a kernel with a constant
+ * outside its window (expanded to 40 x 24) and on a scattered mask. */
+static void
+check_iterative (NtkmcContext *ctx, const NtkmcCntk *k, const NtkmcImage *img,
+                 const guint8 *miss)
+{
+  size_t w = ntkmc_image_get_width (img), h = ntkmc_image_get_height (img);
+  unsigned nc = ntkmc_image_get_n_channels (img), ch;
+  NtkmcInpaintOptions opt;
+  NtkmcInpaintReport rep;
+  GError *error = NULL;
+  NtkmcImage *ref, *it;
+  NtkmcSolver solvers[] = { NTKMC_SOLVER_CG, NTKMC_SOLVER_EIGENPRO };
+  double tols[] = { 1e-9, 1e-4 };
+  guint s;
+  size_t r, c;
+
+  ntkmc_inpaint_options_init (&opt);
+  opt.radius = -1;
+  opt.ridge = 1e-2;   /* EigenPro's iterations grow with the condition */
+  ref = ntkmc_inpaint (ctx, k, &opt, img, miss, &rep, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rep.solver, ==, NTKMC_SOLVER_DIRECT);
+  for (s = 0; s < G_N_ELEMENTS (solvers); s++)
+    {
+      double worst = 0;
+
+      opt.solver = solvers[s];
+      opt.tol = tols[s];
+      opt.max_iters = 20000;
+      it = ntkmc_inpaint (ctx, k, &opt, img, miss, &rep, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (rep.solver, ==, solvers[s]);
+      g_assert_cmpuint (rep.iters, >, 0);
+      g_assert_cmpuint (rep.iters, <, 20000);
+      g_assert_cmpfloat (rep.residual, <=, tols[s]);
+      g_test_message ("solver %d: %zu iterations", (int) solvers[s], rep.iters);
+      for (ch = 0; ch < nc; ch++)
+        for (r = 0; r < h; r++)
+          for (c = 0; c < w; c++)
+            {
+              double a = ntkmc_image_get_sample (it, r, c, ch);
+              double b = ntkmc_image_get_sample (ref, r, c, ch);
+              if (!miss[r * w + c])
+                g_assert_cmpfloat (a, ==, b);   /* observed: copied */
+              worst = MAX (worst, fabs (a - b));
+            }
+      g_assert_cmpfloat (worst, <, s == 0 ? 1e-6 : 1e-2);
+      ntkmc_image_free (it);
+
+      /* an iteration cap is honoured and reported */
+      opt.max_iters = 3;
+      opt.tol = 1e-15;
+      it = ntkmc_inpaint (ctx, k, &opt, img, miss, &rep, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (rep.iters, ==, 3);
+      g_assert_cmpfloat (rep.residual, >, 1e-15);
+      ntkmc_image_free (it);
+    }
+  ntkmc_image_free (ref);
+}
+
+static void
+test_iterative (void)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
+  g_autoptr (NtkmcCntk) k = kernel (ctx, "notebook", 16, 16);
+  g_autoptr (NtkmcImage) img = make_image (40, 24, 3);
+  guint8 *hole = make_hole (40, 24, 6, 9, 7);
+  guint8 *scattered = g_new0 (guint8, 40 * 24);
+  GRand *rng = g_rand_new_with_seed (3);
+  size_t i;
+
+  check_iterative (ctx, k, img, hole);
+  for (i = 0; i < 40 * 24; i++)
+    scattered[i] = g_rand_double (rng) < 0.5;
+  check_iterative (ctx, k, img, scattered);
+  g_rand_free (rng);
+  g_free (scattered);
+  g_free (hole);
+}
+
+static gboolean
+cancel_at_iteration_5 (double f, const char *message, gpointer data)
+{
+  (void) f;
+  (void) data;
+  return !(message && strstr (message, "iteration 5,") != NULL);
+}
+
+/* Cancelling an iterative solve stops it there: an error, no image. */
+static void
+test_iterative_cancel (void)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
+  g_autoptr (NtkmcCntk) k = kernel (ctx, "notebook", 16, 16);
+  g_autoptr (NtkmcImage) img = make_image (32, 32, 1);
+  guint8 *hole = make_hole (32, 32, 4, 4, 9);
+  NtkmcInpaintOptions opt;
+  NtkmcInpaintReport rep;
+  GError *error = NULL;
+  NtkmcSolver solvers[] = { NTKMC_SOLVER_CG, NTKMC_SOLVER_EIGENPRO };
+  guint s;
+
+  ntkmc_context_set_progress (ctx, cancel_at_iteration_5, NULL);
+  ntkmc_inpaint_options_init (&opt);
+  opt.tol = 1e-15;
+  opt.max_iters = 1000;
+  for (s = 0; s < G_N_ELEMENTS (solvers); s++)
+    {
+      opt.solver = solvers[s];
+      g_assert_null (ntkmc_inpaint (ctx, k, &opt, img, hole, &rep, &error));
+      g_assert_error (error, NTKMC_ERROR, NTKMC_ERROR_CANCELLED);
+      g_clear_error (&error);
+      g_assert_cmpuint (rep.iters, ==, 5);
+    }
+  g_free (hole);
+}
+
+/* The automatic network follows the holes' depth. */
+static void
+test_choose_arch (void)
+{
+  size_t w = 96, h = 80, depth = 0, i;
+  guint8 *m = make_hole (w, h, 10, 10, 1);
+  GRand *rng = g_rand_new_with_seed (5);
+
+  g_assert_cmpstr (ntkmc_inpaint_choose_arch (m, w, h, &depth), ==, "recon6");
+  g_assert_cmpuint (depth, ==, 1);
+  g_free (m);
+  m = make_hole (w, h, 10, 10, 21);   /* 21 wide: 11 deep */
+  g_assert_cmpstr (ntkmc_inpaint_choose_arch (m, w, h, &depth), ==,
+                   "notebook");
+  g_assert_cmpuint (depth, ==, 11);
+  g_free (m);
+  m = make_hole (w, h, 5, 5, 60);     /* 30 deep */
+  g_assert_cmpstr (ntkmc_inpaint_choose_arch (m, w, h, &depth), ==,
+                   "large-hole");
+  g_assert_cmpuint (depth, ==, 30);
+  g_free (m);
+  m = make_hole (w, h, 0, 0, 0);      /* scattered: half the pixels */
+  for (i = 0; i < w * h; i++)
+    m[i] = g_rand_double (rng) < 0.5;
+  g_assert_cmpstr (ntkmc_inpaint_choose_arch (m, w, h, &depth), ==, "recon6");
+  g_assert_cmpuint (depth, <=, 3);
+  g_free (m);
+  g_rand_free (rng);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -262,5 +413,8 @@ main (int argc, char **argv)
   g_test_add_func ("/inpaint/channels-and-radius", test_channels_and_radius);
   g_test_add_func ("/inpaint/padding", test_padding);
   g_test_add_func ("/inpaint/errors", test_errors);
+  g_test_add_func ("/inpaint/iterative", test_iterative);
+  g_test_add_func ("/inpaint/iterative-cancel", test_iterative_cancel);
+  g_test_add_func ("/inpaint/choose-arch", test_choose_arch);
   return g_test_run ();
 }

@@ -1117,21 +1117,54 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcImage, ntkmc_image_free)
 /* ------------------------------------------------------------ inpainting */
 
 /**
+ * NtkmcSolver:
+ * @NTKMC_SOLVER_AUTO: the local direct solve (see @radius below).
+ * @NTKMC_SOLVER_DIRECT: the same, by name: a dense Cholesky solve over the
+ *   observed pixels near the holes (tiles for scattered pixels).
+ * @NTKMC_SOLVER_CG: conjugate gradients (Nystrom-preconditioned) over every
+ *   observed pixel, with the kernel applied by its structure (memory
+ *   linear in the image size): the exact full solve.
+ * @NTKMC_SOLVER_EIGENPRO: the paper's solver, full-batch EigenPro over
+ *   every observed pixel; stopped after a number of iterations it
+ *   regularizes.
+ */
+typedef enum {
+  NTKMC_SOLVER_AUTO,
+  NTKMC_SOLVER_DIRECT,
+  NTKMC_SOLVER_CG,
+  NTKMC_SOLVER_EIGENPRO
+} NtkmcSolver;
+
+/** Returns: the solver named @name ("auto", "direct", "cg", "eigenpro"),
+ *  or FALSE with NTKMC_ERROR_INVALID listing the names. */
+gboolean ntkmc_solver_parse (const char *name, NtkmcSolver *solver,
+                             GError **error);
+
+/**
  * NtkmcInpaintOptions:
  * @ridge: lambda relative to the mean diagonal of the kernel system (the
  *   paper's epsilon tr(K) / n; default 4e-5).  Required: kernels of networks
  *   ending with nearest upsampling are singular on large holes.
- * @radius: observed pixels within this Chebyshev distance of a missing pixel
- *   form the context of the solve; 0 = automatic (the largest power of two
- *   keeping the system within @max_system); -1 = every observed pixel (the
- *   exact full solve).
+ * @radius: direct solver: observed pixels within this Chebyshev distance of
+ *   a missing pixel form the context of the solve; 0 = automatic (the
+ *   largest power of two keeping the system within @max_system); -1 =
+ *   every observed pixel (the exact full solve, dense).
  * @max_system: the largest dense system the automatic radius allows
  *   (default 12000: 1.1 GiB, seconds to factorize).
+ * @solver: see #NtkmcSolver (default automatic).
+ * @max_iters: iterative solvers: iteration cap; 0 = automatic (500 for
+ *   conjugate gradients, 50 for EigenPro, the paper's epochs).
+ * @tol: iterative solvers: stop when the relative residual
+ *   ||(K + lambda I) alpha - y|| / ||y|| of every channel is below it;
+ *   0 = automatic (1e-6 for conjugate gradients, 1e-3 for EigenPro).
  */
 typedef struct {
   double ridge;
   long radius;
   size_t max_system;
+  NtkmcSolver solver;
+  size_t max_iters;
+  double tol;
 } NtkmcInpaintOptions;
 
 void ntkmc_inpaint_options_init (NtkmcInpaintOptions *opt);
@@ -1148,11 +1181,17 @@ void ntkmc_inpaint_options_init (NtkmcInpaintOptions *opt);
  * @lambda: the absolute ridge; @rcond: the system's reciprocal condition
  *   number estimate.
  * @seconds_kernel, @seconds_factor, @seconds_solve: phase timings.
+ * @solver: the solver used (never NTKMC_SOLVER_AUTO).
+ * @iters, @residual: iterative solvers: iterations done and the final
+ *   largest relative residual over the channels.
  */
 typedef struct {
   size_t padded_width, padded_height, radius, n_context, n_missing, n_tiles;
   double lambda, rcond;
   double seconds_kernel, seconds_factor, seconds_solve;
+  NtkmcSolver solver;
+  size_t iters;
+  double residual;
 } NtkmcInpaintReport;
 
 /**
@@ -1176,6 +1215,21 @@ NtkmcImage *ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
                            const NtkmcInpaintOptions *opt,
                            const NtkmcImage *image, const guint8 *missing,
                            NtkmcInpaintReport *report, GError **error);
+
+/**
+ * ntkmc_inpaint_choose_arch:
+ * @missing: width x height bytes, row-major, non-zero = missing.
+ * @hole_depth: (out) (nullable): the largest Chebyshev distance from a
+ *   missing pixel to the nearest observed one.
+ *
+ * The preset suited to the holes of @missing, from how deep they are: a
+ * network whose kernel reaches across the hole from its rim
+ * (docs/inpainting.md gives the rule and the measurements behind it).
+ *
+ * Returns: (transfer none): a preset name for ntkmc_arch_parse().
+ */
+const char *ntkmc_inpaint_choose_arch (const guint8 *missing, size_t width,
+                                       size_t height, size_t *hole_depth);
 
 G_END_DECLS
 

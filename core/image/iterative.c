@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * iterative.c: conjugate gradients and EigenPro for the inpainting system
+ *
+ *   (K_SS + lambda I) alpha = b,   b = the observed values (one column per
+ *                                  channel),
+ *
+ * with K applied by the structured operator (cntk/operator.h): memory O(N)
+ * per right-hand side, never N_obs^2.  These solve the whole system (every
+ * observed pixel), the reference the local direct solve is measured
+ * against.
+ *
+ * EigenPro (Ma & Belkin) here is its full-batch form: the Richardson
+ * iteration alpha -= eta g, g = (K + lambda I) alpha - b, whose step is
+ * limited by K's top eigenvalues, corrected on a random subsample M of m
+ * pixels so that the top k eigen-directions move as fast as the (k+1)-th:
+ *
+ *   alpha_M += eta E D E^T K(M, S) g,  D = diag((1 - l_(k+1) / l_i) / l_i),
+ *
+ * (l_i, e_i the top eigenpairs of K(M, M)); eta = 1 / ((n / m) l_(k+1) +
+ * lambda).  Stopped early it regularizes, as in the paper.
+ */
+#include "config.h"
+
+#include "image/iterative.h"
+#include "base/context.h"
+#include "base/linalg.h"
+#include "base/memory.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+  NtkmcContext *ctx;
+  NtkmcCntkOp *op;
+  size_t n_grid, n_s;
+  const size_t *s_idx;
+  unsigned nrhs;
+  double lambda;
+  double *gx, *gy;              /* n_grid x nrhs work grids */
+} System;
+
+/* y = (K_SS + lambda I) x, both n_s x nrhs column-major. */
+static void
+system_apply (System *sys, const double *x, double *y)
+{
+  size_t n = sys->n_s, g = sys->n_grid, i;
+  unsigned j;
+
+  memset (sys->gx, 0, g * sys->nrhs * sizeof (double));
+  for (j = 0; j < sys->nrhs; j++)
+    for (i = 0; i < n; i++)
+      sys->gx[sys->s_idx[i] + j * g] = x[i + j * n];
+  ntkmc_cntk_op_apply (sys->ctx, sys->op, sys->gx, sys->gy);
+  for (j = 0; j < sys->nrhs; j++)
+    for (i = 0; i < n; i++)
+      y[i + j * n] = sys->gy[sys->s_idx[i] + j * g]
+                     + sys->lambda * x[i + j * n];
+}
+
+static double
+dot (const double *a, const double *b, size_t n)
+{
+  double s = 0;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    s += a[i] * b[i];
+  return s;
+}
+
+/* Reports progress; the message carries the iteration and residual. */
+static gboolean
+report (System *sys, const char *name, size_t it, size_t max_iters,
+        double worst, GError **error)
+{
+  char msg[96];
+
+  g_snprintf (msg, sizeof msg, "%s: iteration %zu, residual %.2e", name, it,
+              worst);
+  return ntkmc_context_report (sys->ctx, (double) it / (double) max_iters,
+                               msg, error);
+}
+
+/* Largest relative residual over the columns of r (n x nrhs). */
+static double
+worst_residual (const double *r, const double *bnorm, size_t n,
+                unsigned nrhs)
+{
+  double worst = 0;
+  unsigned j;
+
+  for (j = 0; j < nrhs; j++)
+    if (bnorm[j] > 0)
+      worst = MAX (worst, sqrt (dot (r + j * n, r + j * n, n)) / bnorm[j]);
+  return worst;
+}
+
+/* A random subsample M of S and the top eigensystem of K(M, M), shared by
+ * EigenPro and the conjugate-gradient preconditioner. */
+typedef struct {
+  size_t m, k;                  /* subsample size, eigenpairs kept */
+  size_t *pick;                 /* positions in S: pick[0..m-1] = M */
+  double *ev;                   /* m x m eigenvectors, ascending order */
+  double *w;                    /* m eigenvalues, ascending */
+  double *c;                    /* K(S, M): n x m, column-major */
+} Subsample;
+
+static void
+subsample_clear (Subsample *sub)
+{
+  ntkmc_big_free (sub->c);
+  g_free (sub->w);
+  g_free (sub->ev);
+  g_free (sub->pick);
+  memset (sub, 0, sizeof *sub);
+}
+
+static gboolean
+subsample_init (System *sys, Subsample *sub, GError **error)
+{
+  size_t n = sys->n_s, i, m;
+  size_t *m_idx;
+  GRand *rng;
+
+  memset (sub, 0, sizeof *sub);
+  /* up to 1000 pixels, K(S, M) within 1 GiB */
+  m = MIN (n, (size_t) 1000);
+  m = MIN (m, MAX ((size_t) 64, ((size_t) 1 << 27) / MAX (n, (size_t) 1)));
+  m = MIN (m, n);
+  sub->m = m;
+  sub->k = MIN ((size_t) 160, m / 4);
+  sub->pick = g_new (size_t, MAX (n, (size_t) 1));
+  for (i = 0; i < n; i++)
+    sub->pick[i] = i;
+  rng = g_rand_new_with_seed (20220315);   /* deterministic results */
+  for (i = 0; i < m; i++)
+    {
+      size_t r = i + (size_t) g_rand_double_range (rng, 0, (double) (n - i));
+      size_t tmp = sub->pick[i];
+      r = MIN (r, n - 1);
+      sub->pick[i] = sub->pick[r];
+      sub->pick[r] = tmp;
+    }
+  g_rand_free (rng);
+  m_idx = g_new (size_t, MAX (m, (size_t) 1));
+  for (i = 0; i < m; i++)
+    m_idx[i] = sys->s_idx[sub->pick[i]];
+  sub->ev = g_new (double, MAX (m * m, (size_t) 1));
+  sub->w = g_new (double, MAX (m, (size_t) 1));
+  ntkmc_cntk_op_gather (sys->ctx, sys->op, m, m_idx, m, m_idx, sub->ev, m);
+  if (m == 0 || ntkmc_linalg_syevd (m, sub->ev, m, sub->w) != 0
+      || sub->k == 0 || !(sub->w[m - 1 - sub->k] > 0))
+    sub->k = 0;   /* no usable spectrum (a tiny problem) */
+  sub->c = ntkmc_big_alloc (MAX (n * m, (size_t) 1), sizeof (double),
+                            "the subsample kernel", error);
+  if (sub->c != NULL)
+    ntkmc_cntk_op_gather (sys->ctx, sys->op, n, sys->s_idx, m, m_idx, sub->c,
+                          n);
+  g_free (m_idx);
+  if (sub->c == NULL)
+    {
+      subsample_clear (sub);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/*
+ * The conjugate-gradient preconditioner: a randomized Nyström approximation
+ * K ~ U L U^T of rank k from the subsample (U orthonormal, n x k), and
+ *
+ *   P^-1 = (l_k + lambda) U (L + lambda I)^-1 U^T + (I - U U^T)
+ *
+ * (Frangella, Tropp & Udell), which maps the top k eigenvalues of
+ * K + lambda I onto about l_k + lambda, leaving the better conditioned
+ * rest: the large eigenvalues a smooth kernel has (its constant mode first)
+ * no longer slow the iteration.  Without a usable spectrum: Jacobi.
+ */
+typedef struct {
+  size_t n, k;
+  double *u;                    /* n x k */
+  double *scale;                /* k: (l_k + lambda) / (l_i + lambda) - 1 */
+  double *dinv;                 /* n: Jacobi, when k = 0 */
+  double *t;                    /* k x nrhs work */
+} Precond;
+
+static void
+precond_clear (Precond *pc)
+{
+  ntkmc_big_free (pc->u);
+  g_free (pc->scale);
+  g_free (pc->dinv);
+  g_free (pc->t);
+  memset (pc, 0, sizeof *pc);
+}
+
+static gboolean
+precond_init (System *sys, Precond *pc, GError **error)
+{
+  size_t n = sys->n_s, m, k, i, a, kept = 0;
+  Subsample sub;
+  double *b = NULL, *g = NULL, *s2 = NULL, lmin;
+
+  memset (pc, 0, sizeof *pc);
+  pc->n = n;
+  if (!subsample_init (sys, &sub, error))
+    return FALSE;
+  m = sub.m;
+  k = sub.k;
+  if (k > 0)
+    {
+      /* B = C E_k L_k^-1/2, so that B B^T = C W_k^+ C^T */
+      b = ntkmc_big_alloc (n * k, sizeof (double), "the preconditioner",
+                           error);
+      if (b == NULL)
+        {
+          subsample_clear (&sub);
+          return FALSE;
+        }
+      ntkmc_linalg_gemm ('N', 'N', n, k, m, 1.0, sub.c, n,
+                         sub.ev + (m - k) * m, m, 0.0, b, n);
+      for (a = 0; a < k; a++)
+        {
+          double f = 1.0 / sqrt (sub.w[m - k + a]);
+          for (i = 0; i < n; i++)
+            b[i + a * n] *= f;
+        }
+      /* B = U S V^T from the eigensystem of B^T B */
+      g = g_new (double, k * k);
+      s2 = g_new (double, k);
+      ntkmc_linalg_gemm ('T', 'N', k, k, n, 1.0, b, n, b, n, 0.0, g, k);
+      if (ntkmc_linalg_syevd (k, g, k, s2) == 0)
+        {
+          /* keep the directions well above rounding */
+          for (a = 0; a < k; a++)
+            if (s2[a] > 1e-10 * s2[k - 1])
+              {
+                double f = 1.0 / sqrt (s2[a]);
+                for (i = 0; i < k; i++)
+                  g[i + a * k] *= f;
+              }
+            else
+              memset (g + a * k, 0, k * sizeof (double));
+          pc->u = ntkmc_big_alloc (n * k, sizeof (double),
+                                   "the preconditioner", error);
+          if (pc->u == NULL)
+            goto fail;
+          ntkmc_linalg_gemm ('N', 'N', n, k, k, 1.0, b, n, g, k, 0.0, pc->u,
+                             n);
+          lmin = INFINITY;
+          for (a = 0; a < k; a++)
+            if (s2[a] > 1e-10 * s2[k - 1])
+              {
+                lmin = MIN (lmin, s2[a]);
+                kept++;
+              }
+          pc->scale = g_new (double, k);
+          for (a = 0; a < k; a++)
+            pc->scale[a] = s2[a] > 1e-10 * s2[k - 1]
+                           ? (lmin + sys->lambda) / (s2[a] + sys->lambda) - 1
+                           : 0;
+          pc->k = kept > 0 ? k : 0;
+          pc->t = g_new (double, k * sys->nrhs);
+        }
+      ntkmc_big_free (b);
+      b = NULL;
+    }
+  if (pc->k == 0)
+    {
+      pc->dinv = g_new (double, MAX (n, (size_t) 1));
+      for (i = 0; i < n; i++)
+        pc->dinv[i] = 1.0 / (ntkmc_cntk_op_diag (sys->op, sys->s_idx[i])
+                             + sys->lambda);
+    }
+  g_free (s2);
+  g_free (g);
+  subsample_clear (&sub);
+  return TRUE;
+
+fail:
+  ntkmc_big_free (b);
+  g_free (s2);
+  g_free (g);
+  subsample_clear (&sub);
+  precond_clear (pc);
+  return FALSE;
+}
+
+/* z = P^-1 r for one column. */
+static void
+precond_apply (Precond *pc, const double *r, double *z)
+{
+  size_t i, a;
+
+  if (pc->k == 0)
+    {
+      for (i = 0; i < pc->n; i++)
+        z[i] = pc->dinv[i] * r[i];
+      return;
+    }
+  ntkmc_linalg_gemm ('T', 'N', pc->k, 1, pc->n, 1.0, pc->u, pc->n, r, pc->n,
+                     0.0, pc->t, pc->k);
+  for (a = 0; a < pc->k; a++)
+    pc->t[a] *= pc->scale[a];
+  memcpy (z, r, pc->n * sizeof (double));
+  ntkmc_linalg_gemm ('N', 'N', pc->n, 1, pc->k, 1.0, pc->u, pc->n, pc->t,
+                     pc->k, 1.0, z, pc->n);
+}
+
+static gboolean
+solve_cg (System *sys, const double *b, const double *bnorm,
+          size_t max_iters, double tol, double *x, size_t *iters,
+          double *resid, GError **error)
+{
+  size_t n = sys->n_s, nn = n * sys->nrhs, i, it = 0;
+  double *r, *z, *p, *q, rz[16];
+  double worst = INFINITY;
+  gboolean ok = TRUE;
+  Precond pc;
+  unsigned j;
+
+  if (!ntkmc_context_report (sys->ctx, 0, "conjugate gradients: "
+                             "preconditioner", error)
+      || !precond_init (sys, &pc, error))
+    return FALSE;
+  r = g_new (double, nn);
+  z = g_new (double, nn);
+  p = g_new (double, nn);
+  q = g_new (double, nn);
+  memset (x, 0, nn * sizeof (double));
+  memcpy (r, b, nn * sizeof (double));
+  for (j = 0; j < sys->nrhs; j++)
+    {
+      precond_apply (&pc, r + j * n, z + j * n);
+      rz[j] = dot (r + j * n, z + j * n, n);
+    }
+  memcpy (p, z, nn * sizeof (double));
+  for (;;)
+    {
+      worst = worst_residual (r, bnorm, n, sys->nrhs);
+      if (!(ok = report (sys, "conjugate gradients", it, max_iters, worst,
+                         error)))
+        break;
+      if (worst <= tol || it >= max_iters)
+        break;
+      system_apply (sys, p, q);
+      for (j = 0; j < sys->nrhs; j++)
+        {
+          double *pj = p + j * n, *qj = q + j * n, *rj = r + j * n;
+          double *zj = z + j * n, *xj = x + j * n, pq, a, rz1, beta;
+
+          if (rz[j] == 0)
+            continue;   /* this channel has converged exactly */
+          pq = dot (pj, qj, n);
+          if (!(pq > 0))
+            {
+              g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_NOT_SPD,
+                           "conjugate gradients broke down at iteration %zu "
+                           "(the kernel system is not positive definite; "
+                           "raise the ridge)", it);
+              ok = FALSE;
+              break;
+            }
+          a = rz[j] / pq;
+          for (i = 0; i < n; i++)
+            {
+              xj[i] += a * pj[i];
+              rj[i] -= a * qj[i];
+            }
+          precond_apply (&pc, rj, zj);
+          rz1 = dot (rj, zj, n);
+          beta = rz1 / rz[j];
+          rz[j] = rz1;
+          for (i = 0; i < n; i++)
+            pj[i] = zj[i] + beta * pj[i];
+        }
+      if (!ok)
+        break;
+      it++;
+    }
+  *iters = it;
+  *resid = worst;
+  precond_clear (&pc);
+  g_free (q);
+  g_free (p);
+  g_free (z);
+  g_free (r);
+  return ok;
+}
+
+static gboolean
+solve_eigenpro (System *sys, const double *b, const double *bnorm,
+                size_t max_iters, double tol, double *x, size_t *iters,
+                double *resid, GError **error)
+{
+  size_t n = sys->n_s, nn = n * sys->nrhs, i, a, it = 0, m, k;
+  size_t *pick;
+  Subsample sub;
+  double *w, *ev, *c, *g = NULL, *h = NULL, *t = NULL;
+  double *corr = NULL, *d = NULL, tail, eta, worst = INFINITY;
+  double best = INFINITY;
+  unsigned j, halvings = 0;
+  gboolean ok = FALSE;
+
+  if (!ntkmc_context_report (sys->ctx, 0, "EigenPro: subsample "
+                             "eigensystem", error)
+      || !subsample_init (sys, &sub, error))
+    return FALSE;
+  m = sub.m;
+  k = sub.k;
+  ev = sub.ev;
+  w = sub.w;
+  c = sub.c;
+  pick = sub.pick;
+  tail = k > 0 ? w[m - 1 - k] : MAX (w[m - 1], 0.0);
+  d = g_new (double, MAX (k, (size_t) 1));
+  for (a = 0; a < k; a++)
+    {
+      double l = w[m - 1 - a];
+      d[a] = (1 - tail / l) / l;
+    }
+  eta = 1.0 / ((double) n / (double) m * tail + sys->lambda);
+
+  g = g_new (double, nn);
+  h = g_new (double, m * sys->nrhs);
+  t = g_new (double, MAX (k, (size_t) 1) * sys->nrhs);
+  corr = g_new (double, m * sys->nrhs);
+  memset (x, 0, nn * sizeof (double));
+
+  for (;;)
+    {
+      /* g = (K + lambda I) x - b */
+      system_apply (sys, x, g);
+      for (i = 0; i < nn; i++)
+        g[i] -= b[i];
+      worst = worst_residual (g, bnorm, n, sys->nrhs);
+      if (!report (sys, "EigenPro", it, max_iters, worst, error))
+        goto out;
+      if (worst <= tol || it >= max_iters)
+        break;
+      if (worst > 2 * best)
+        {
+          /* the subsample's spectrum underestimated the step's reach */
+          if (++halvings > 8)
+            {
+              g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_NOT_SPD,
+                           "EigenPro diverged (residual %.3g); use the "
+                           "direct or the conjugate-gradient solver", worst);
+              goto out;
+            }
+          eta /= 2;
+        }
+      best = MIN (best, worst);
+      for (i = 0; i < nn; i++)
+        x[i] -= eta * g[i];
+      if (k > 0)
+        {
+          /* alpha_M += eta E D E^T K(M, S) g */
+          ntkmc_linalg_gemm ('T', 'N', m, sys->nrhs, n, 1.0, c, n, g, n, 0.0,
+                             h, m);
+          ntkmc_linalg_gemm ('T', 'N', k, sys->nrhs, m, 1.0,
+                             ev + (m - k) * m, m, h, m, 0.0, t, k);
+          for (j = 0; j < sys->nrhs; j++)
+            for (a = 0; a < k; a++)
+              /* eigenvalues ascend: column m - k + a is the (k - a)-th */
+              t[a + j * k] *= d[k - 1 - a];
+          ntkmc_linalg_gemm ('N', 'N', m, sys->nrhs, k, 1.0, ev + (m - k) * m,
+                             m, t, k, 0.0, corr, m);
+          for (j = 0; j < sys->nrhs; j++)
+            for (a = 0; a < m; a++)
+              x[pick[a] + j * n] += eta * corr[a + j * m];
+        }
+      it++;
+    }
+  ok = TRUE;
+
+out:
+  *iters = it;
+  *resid = worst;
+  subsample_clear (&sub);
+  g_free (corr);
+  g_free (t);
+  g_free (h);
+  g_free (g);
+  g_free (d);
+  return ok;
+}
+
+gboolean
+ntkmc_iterative_solve (NtkmcContext *ctx, NtkmcCntkOp *op, size_t n_grid,
+                       const size_t *s_idx, size_t n_s, unsigned nrhs,
+                       const double *b, double lambda, NtkmcSolver solver,
+                       size_t max_iters, double tol, double *alpha,
+                       size_t *iters, double *resid, GError **error)
+{
+  System sys = { ctx, op, n_grid, n_s, s_idx, nrhs, lambda, NULL, NULL };
+  double bnorm[16];
+  gboolean ok;
+  unsigned j;
+
+  g_return_val_if_fail (nrhs <= G_N_ELEMENTS (bnorm), FALSE);
+  for (j = 0; j < nrhs; j++)
+    bnorm[j] = sqrt (dot (b + j * n_s, b + j * n_s, n_s));
+  sys.gx = ntkmc_big_alloc (n_grid * nrhs, sizeof (double), "a work image",
+                            error);
+  sys.gy = sys.gx ? ntkmc_big_alloc (n_grid * nrhs, sizeof (double),
+                                     "a work image", error)
+                  : NULL;
+  if (sys.gy == NULL)
+    {
+      ntkmc_big_free (sys.gx);
+      return FALSE;
+    }
+  ok = solver == NTKMC_SOLVER_EIGENPRO
+       ? solve_eigenpro (&sys, b, bnorm, max_iters, tol, alpha, iters, resid,
+                         error)
+       : solve_cg (&sys, b, bnorm, max_iters, tol, alpha, iters, resid,
+                   error);
+  ntkmc_big_free (sys.gy);
+  ntkmc_big_free (sys.gx);
+  return ok;
+}
