@@ -216,6 +216,11 @@ ntkmc_cli_inpaint (int argc, char **argv)
                  "at most %zu context pixels (radius %zu%s) in %.2f s\n",
                  rep.n_missing, rep.n_tiles, rep.n_context, rep.radius, pad,
                  dt);
+      else if (rep.n_groups > 1)
+        fprintf (stderr, "ntkmc: filled %zu pixels in %zu groups of holes, "
+                 "each from at most %zu context pixels (radius %zu%s) in "
+                 "%.2f s\n", rep.n_missing, rep.n_groups, rep.n_context,
+                 rep.radius, pad, dt);
       else
         fprintf (stderr, "ntkmc: filled %zu pixels from %zu context pixels "
                  "(radius %zu%s) in %.2f s\n", rep.n_missing, rep.n_context,

@@ -405,6 +405,51 @@ test_choose_arch (void)
   g_rand_free (rng);
 }
 
+/* Holes whose contexts do not touch are solved apart: two holes give two
+ * groups, and each is filled exactly as when it is the only hole. */
+static void
+test_groups (void)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
+  g_autoptr (NtkmcCntk) k = kernel (ctx, "notebook", 16, 16);
+  g_autoptr (NtkmcImage) img = make_image (64, 48, 2);
+  guint8 *a = make_hole (64, 48, 5, 5, 6), *b = make_hole (64, 48, 30, 40, 5);
+  guint8 *both = g_new (guint8, 64 * 48);
+  NtkmcInpaintOptions opt;
+  NtkmcInpaintReport rep;
+  GError *error = NULL;
+  NtkmcImage *oa, *ob, *oboth;
+  size_t i;
+  unsigned ch;
+
+  for (i = 0; i < 64 * 48; i++)
+    both[i] = a[i] | b[i];
+  ntkmc_inpaint_options_init (&opt);
+  opt.radius = 3;
+  oboth = ntkmc_inpaint (ctx, k, &opt, img, both, &rep, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rep.n_groups, ==, 2);
+  oa = ntkmc_inpaint (ctx, k, &opt, img, a, &rep, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rep.n_groups, ==, 1);
+  ob = ntkmc_inpaint (ctx, k, &opt, img, b, NULL, &error);
+  g_assert_no_error (error);
+  for (ch = 0; ch < 2; ch++)
+    for (i = 0; i < 64 * 48; i++)
+      {
+        double want = a[i] ? ntkmc_image_get_sample (oa, i / 64, i % 64, ch)
+                           : ntkmc_image_get_sample (ob, i / 64, i % 64, ch);
+        g_assert_cmpfloat_with_epsilon (
+            ntkmc_image_get_sample (oboth, i / 64, i % 64, ch), want, 1e-12);
+      }
+  ntkmc_image_free (oboth);
+  ntkmc_image_free (oa);
+  ntkmc_image_free (ob);
+  g_free (both);
+  g_free (b);
+  g_free (a);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -413,6 +458,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inpaint/channels-and-radius", test_channels_and_radius);
   g_test_add_func ("/inpaint/padding", test_padding);
   g_test_add_func ("/inpaint/errors", test_errors);
+  g_test_add_func ("/inpaint/groups", test_groups);
   g_test_add_func ("/inpaint/iterative", test_iterative);
   g_test_add_func ("/inpaint/iterative-cancel", test_iterative_cancel);
   g_test_add_func ("/inpaint/choose-arch", test_choose_arch);

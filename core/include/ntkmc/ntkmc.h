@@ -1146,11 +1146,14 @@ gboolean ntkmc_solver_parse (const char *name, NtkmcSolver *solver,
  *   paper's epsilon tr(K) / n; default 4e-5).  Required: kernels of networks
  *   ending with nearest upsampling are singular on large holes.
  * @radius: direct solver: observed pixels within this Chebyshev distance of
- *   a missing pixel form the context of the solve; 0 = automatic (the
- *   largest power of two keeping the system within @max_system); -1 =
- *   every observed pixel (the exact full solve, dense).
+ *   a missing pixel form the context of the solve; 0 = automatic (a
+ *   2-pixel ring, 1 pixel if that exceeds @max_system; when even that does
+ *   not fit, as for scattered missing pixels, 32 x 32 tiles are solved each
+ *   from the observed pixels within 8 pixels); -1 = every observed pixel
+ *   (the exact full solve, dense).  Holes whose contexts do not touch are
+ *   solved apart.
  * @max_system: the largest dense system the automatic radius allows
- *   (default 12000: 1.1 GiB, seconds to factorize).
+ *   (default 12000: 1.1 GiB, seconds to factorize); tiles get a quarter.
  * @solver: see #NtkmcSolver (default automatic).
  * @max_iters: iterative solvers: iteration cap; 0 = automatic (500 for
  *   conjugate gradients, 50 for EigenPro, the paper's epochs).
@@ -1174,8 +1177,10 @@ void ntkmc_inpaint_options_init (NtkmcInpaintOptions *opt);
  * @padded_width, @padded_height: the size the kernel was used at (the image
  *   is padded at the bottom and right when the kernel does not serve it).
  * @radius: the context radius used.
- * @n_context: observed pixels in the system (the largest, with tiles);
- *   @n_missing: pixels filled.
+ * @n_context: observed pixels in the system (the largest, with tiles or
+ *   groups); @n_missing: pixels filled.
+ * @n_groups: direct solver: holes whose contexts do not touch are solved
+ *   apart, one system per group; this many groups.
  * @n_tiles: 0 for one global solve, else the number of tiles solved
  *   (scattered missing pixels).
  * @lambda: the absolute ridge; @rcond: the system's reciprocal condition
@@ -1187,6 +1192,7 @@ void ntkmc_inpaint_options_init (NtkmcInpaintOptions *opt);
  */
 typedef struct {
   size_t padded_width, padded_height, radius, n_context, n_missing, n_tiles;
+  size_t n_groups;
   double lambda, rcond;
   double seconds_kernel, seconds_factor, seconds_solve;
   NtkmcSolver solver;
