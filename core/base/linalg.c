@@ -157,3 +157,20 @@ ntkmc_linalg_syevd (size_t n, double *a, size_t lda, double *w)
   g_free (work);
   return (int) info;
 }
+
+extern void dgemv_ (const char *trans, const blasint *m, const blasint *n,
+                    const double *alpha, const double *a, const blasint *lda,
+                    const double *x, const blasint *incx, const double *beta,
+                    double *y, const blasint *incy, size_t);
+
+void
+ntkmc_linalg_gemv (char trans, size_t m, size_t n, double alpha,
+                   const double *a, size_t lda, const double *x, double beta,
+                   double *y)
+{
+  blasint bm = to_blas (m), bn = to_blas (n), blda = to_ld (lda), one = 1;
+
+  if (m == 0 || n == 0)
+    return;
+  dgemv_ (&trans, &bm, &bn, &alpha, a, &blda, x, &one, &beta, y, &one, 1);
+}

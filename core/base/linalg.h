@@ -54,4 +54,11 @@ int ntkmc_linalg_pocon (char uplo, size_t n, const double *a, size_t lda,
  * the eigenvalues in ascending order (dsyevd).  Returns LAPACK's info. */
 int ntkmc_linalg_syevd (size_t n, double *a, size_t lda, double *w);
 
+/* y := alpha op(A) x + beta y, A m x n (op = A for 'N', A^T for 'T'); x and
+ * y contiguous.  For one right-hand side gemv streams A once, where gemm
+ * would pack it first. */
+void ntkmc_linalg_gemv (char trans, size_t m, size_t n, double alpha,
+                        const double *a, size_t lda, const double *x,
+                        double beta, double *y);
+
 #endif

@@ -27,6 +27,103 @@
 
 #include <string.h>
 
+/*
+ * The inner product of the operator for 8 adjacent output pixels of one
+ * row: out[v] = sum_a sum_b tm[(a lc + b) 8 + v] x[a ew + b + v], v < 8,
+ * with @tm the window table of these 8 phases (8 values per displacement,
+ * contiguous) and @x the extended input at the first pixel's top-left
+ * window corner.  The 8 sums stay in registers (two accumulators per half,
+ * so that the multiply-adds of one half do not wait on each other).  The
+ * body is compiled twice, for the baseline and for AVX2 + FMA; the
+ * operator picks one when it is made (window_dot8_pick()).
+ */
+typedef double V4 __attribute__ ((vector_size (32)));
+
+#define WINDOW_DOT8_BODY                                                   \
+  {                                                                        \
+    V4 s0 = { 0, 0, 0, 0 }, s1 = { 0, 0, 0, 0 };                           \
+    V4 s2 = { 0, 0, 0, 0 }, s3 = { 0, 0, 0, 0 };                           \
+    size_t a, b;                                                           \
+    for (a = 0; a < lr; a++)                                               \
+      {                                                                    \
+        const double *t = tm + a * lc * 8, *xr = x + a * ew;               \
+        for (b = 0; b + 1 < lc; b += 2)                                    \
+          {                                                                \
+            V4 t0, t1, t2, t3, x0, x1, x2, x3;                             \
+            memcpy (&t0, t + b * 8, sizeof t0);                            \
+            memcpy (&t1, t + b * 8 + 4, sizeof t1);                        \
+            memcpy (&t2, t + b * 8 + 8, sizeof t2);                        \
+            memcpy (&t3, t + b * 8 + 12, sizeof t3);                       \
+            memcpy (&x0, xr + b, sizeof x0);                               \
+            memcpy (&x1, xr + b + 4, sizeof x1);                           \
+            memcpy (&x2, xr + b + 1, sizeof x2);                           \
+            memcpy (&x3, xr + b + 5, sizeof x3);                           \
+            s0 += t0 * x0;                                                 \
+            s1 += t1 * x1;                                                 \
+            s2 += t2 * x2;                                                 \
+            s3 += t3 * x3;                                                 \
+          }                                                                \
+        for (; b < lc; b++)                                                \
+          {                                                                \
+            V4 t0, t1, x0, x1;                                             \
+            memcpy (&t0, t + b * 8, sizeof t0);                            \
+            memcpy (&t1, t + b * 8 + 4, sizeof t1);                        \
+            memcpy (&x0, xr + b, sizeof x0);                               \
+            memcpy (&x1, xr + b + 4, sizeof x1);                           \
+            s0 += t0 * x0;                                                 \
+            s1 += t1 * x1;                                                 \
+          }                                                                \
+      }                                                                    \
+    s0 += s2;                                                              \
+    s1 += s3;                                                              \
+    memcpy (out, &s0, sizeof s0);                                          \
+    memcpy (out + 4, &s1, sizeof s1);                                      \
+  }
+
+typedef void (*WindowDot8) (const double *restrict tm,
+                            const double *restrict x, size_t lr, size_t lc,
+                            size_t ew, double *restrict out);
+
+static void
+window_dot8_base (const double *restrict tm, const double *restrict x,
+                  size_t lr, size_t lc, size_t ew, double *restrict out)
+WINDOW_DOT8_BODY
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_WINDOW_DOT8_AVX2 1
+__attribute__ ((target ("avx2,fma")))
+static void
+window_dot8_avx2 (const double *restrict tm, const double *restrict x,
+                  size_t lr, size_t lc, size_t ew, double *restrict out)
+WINDOW_DOT8_BODY
+#endif
+
+/* The fastest variant this processor runs. */
+static WindowDot8
+window_dot8_pick (void)
+{
+#ifdef HAVE_WINDOW_DOT8_AVX2
+  __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    return window_dot8_avx2;
+#endif
+  return window_dot8_base;
+}
+
+/* The same for one output pixel (periods below 8). */
+static double
+window_dot1 (const double *tm, const double *x, size_t P, size_t lr,
+             size_t lc, size_t ew)
+{
+  double s = 0;
+  size_t a, b;
+
+  for (a = 0; a < lr; a++)
+    for (b = 0; b < lc; b++)
+      s += tm[(a * lc + b) * P] * x[a * ew + b];
+  return s;
+}
+
 struct _NtkmcCntkOp {
   const NtkmcCntk *k;
   size_t w, h, n;
@@ -38,6 +135,7 @@ struct _NtkmcCntkOp {
   size_t ew, eh;               /* extended grid: eh rows of ew */
   double *ext;                 /* eh x ew x nrhs */
   double *win;                 /* the windows, T - o, by phase (see below) */
+  WindowDot8 dot8;             /* the inner loop for this processor */
 };
 
 /* The window of one axis: its first displacement and length, and the
@@ -121,6 +219,7 @@ ntkmc_cntk_op_new (NtkmcContext *ctx, const NtkmcCntk *k, size_t width,
   if (k->form == NTKMC_CNTK_COMPACT)
     {
       op->p = k->period;
+      op->dot8 = window_dot8_pick ();
       op->dr = axis_window (k->bh, height, &op->omin_r, &op->lr);
       op->dc = axis_window (k->bw, width, &op->omin_c, &op->lc);
       /* columns rounded up to a multiple of the period for the vector
@@ -187,78 +286,6 @@ apply_full (NtkmcContext *ctx, NtkmcCntkOp *op, const double *x, double *y)
                      op->n, x, op->n, 0.0, y, op->n);
 }
 
-/*
- * The inner product of the operator for 8 adjacent output pixels of one
- * row: out[v] = sum_a sum_b tm[(a lc + b) 8 + v] x[a ew + b + v], v < 8,
- * with @tm the window table of these 8 phases (8 values per displacement,
- * contiguous) and @x the extended input at the first pixel's top-left
- * window corner.  The 8 sums stay in registers; compiled also for AVX2 +
- * FMA and picked at load time where the processor has them.
- */
-typedef double V4 __attribute__ ((vector_size (32)));
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__ ((target_clones ("arch=haswell", "default")))
-#endif
-static void
-window_dot8 (const double *restrict tm, const double *restrict x, size_t lr,
-             size_t lc, size_t ew, double *restrict out)
-{
-  /* two accumulators per half: the multiply-adds of one half do not wait
-   * on each other */
-  V4 s0 = { 0, 0, 0, 0 }, s1 = { 0, 0, 0, 0 };
-  V4 s2 = { 0, 0, 0, 0 }, s3 = { 0, 0, 0, 0 };
-  size_t a, b;
-
-  for (a = 0; a < lr; a++)
-    {
-      const double *t = tm + a * lc * 8, *xr = x + a * ew;
-      for (b = 0; b + 1 < lc; b += 2)
-        {
-          V4 t0, t1, t2, t3, x0, x1, x2, x3;
-          memcpy (&t0, t + b * 8, sizeof t0);
-          memcpy (&t1, t + b * 8 + 4, sizeof t1);
-          memcpy (&t2, t + b * 8 + 8, sizeof t2);
-          memcpy (&t3, t + b * 8 + 12, sizeof t3);
-          memcpy (&x0, xr + b, sizeof x0);
-          memcpy (&x1, xr + b + 4, sizeof x1);
-          memcpy (&x2, xr + b + 1, sizeof x2);
-          memcpy (&x3, xr + b + 5, sizeof x3);
-          s0 += t0 * x0;
-          s1 += t1 * x1;
-          s2 += t2 * x2;
-          s3 += t3 * x3;
-        }
-      for (; b < lc; b++)
-        {
-          V4 t0, t1, x0, x1;
-          memcpy (&t0, t + b * 8, sizeof t0);
-          memcpy (&t1, t + b * 8 + 4, sizeof t1);
-          memcpy (&x0, xr + b, sizeof x0);
-          memcpy (&x1, xr + b + 4, sizeof x1);
-          s0 += t0 * x0;
-          s1 += t1 * x1;
-        }
-    }
-  s0 += s2;
-  s1 += s3;
-  memcpy (out, &s0, sizeof s0);
-  memcpy (out + 4, &s1, sizeof s1);
-}
-
-/* The same for one output pixel (periods below 8). */
-static double
-window_dot1 (const double *tm, const double *x, size_t P, size_t lr,
-             size_t lc, size_t ew)
-{
-  double s = 0;
-  size_t a, b;
-
-  for (a = 0; a < lr; a++)
-    for (b = 0; b < lc; b++)
-      s += tm[(a * lc + b) * P] * x[a * ew + b];
-  return s;
-}
 
 void
 ntkmc_cntk_op_apply (NtkmcContext *ctx, NtkmcCntkOp *op, const double *x,
@@ -325,7 +352,7 @@ ntkmc_cntk_op_apply (NtkmcContext *ctx, NtkmcCntkOp *op, const double *x,
                     const double *xr = op->ext + (size_t) rhs * plane + r * ew;
                     double *yr = y + (size_t) rhs * n + r * w;
                     for (c = 8 * g; c < w; c += P)
-                      window_dot8 (tmi + g * lr * lc * 8, xr + c, lr, lc, ew,
+                      op->dot8 (tmi + g * lr * lc * 8, xr + c, lr, lc, ew,
                                    yr + c);
                   }
           }

@@ -584,7 +584,7 @@ solve_iterative (Job *job, const guint8 *pmiss,
 
   t0 = ntkmc_now ();
   saved = ntkmc_context_push_range (job->ctx, 0.0, 0.95);
-  ok = ntkmc_iterative_solve (job->ctx, op, n_grid, s_idx, n_s, nc, b,
+  ok = ntkmc_iterative_solve (job->ctx, op, pw, n_grid, s_idx, n_s, nc, b,
                               job->rep->lambda, job->rep->solver, max_iters,
                               tol, alpha, &it, &resid, error);
   ntkmc_context_pop_range (job->ctx, saved);

@@ -33,6 +33,7 @@
 typedef struct {
   NtkmcContext *ctx;
   NtkmcCntkOp *op;
+  size_t width;                 /* of the grid: pixel p is (p / width, p % width) */
   size_t n_grid, n_s;
   const size_t *s_idx;
   unsigned nrhs;
@@ -167,32 +168,105 @@ subsample_init (System *sys, Subsample *sub, GError **error)
 }
 
 /*
- * The conjugate-gradient preconditioner: a randomized Nyström approximation
- * K ~ U L U^T of rank k from the subsample (U orthonormal, n x k), and
+ * The conjugate-gradient preconditioner, two-level additive Schwarz:
  *
- *   P^-1 = (l_k + lambda) U (L + lambda I)^-1 U^T + (I - U U^T)
+ *   P^-1 = sum_t R_t^T (K_tt + lambda I)^-1 R_t + U (L + lambda I)^-1 U^T
  *
- * (Frangella, Tropp & Udell), which maps the top k eigenvalues of
- * K + lambda I onto about l_k + lambda, leaving the better conditioned
- * rest: the large eigenvalues a smooth kernel has (its constant mode first)
- * no longer slow the iteration.  Without a usable spectrum: Jacobi.
+ * - local: the observed pixels cut into BLOCK x BLOCK tiles, each tile's
+ *   own system factorized (Cholesky); it resolves the fine, local part of
+ *   the kernel, where a smooth kernel is worst conditioned;
+ * - global: a randomized Nystrom approximation K ~ U L U^T of rank k from
+ *   the subsample (U orthonormal, n x k), the smooth image-wide modes (the
+ *   constant first) that local tiles cannot see.
+ * Without a usable spectrum (tiny problems) the global part is left out.
  */
+#define BLOCK 32
+
 typedef struct {
   size_t n, k;
   double *u;                    /* n x k */
-  double *scale;                /* k: (l_k + lambda) / (l_i + lambda) - 1 */
-  double *dinv;                 /* n: Jacobi, when k = 0 */
-  double *t;                    /* k x nrhs work */
+  double *scale;                /* k: 1 / (l_i + lambda), 0 = dropped */
+  double *t;                    /* k work */
+  size_t n_blocks;
+  size_t *start;                /* n_blocks + 1 offsets into perm */
+  size_t *perm;                 /* positions in S, tile by tile */
+  double **factor;              /* per tile: its Cholesky factor */
+  double *w;                    /* work: one tile's values */
 } Precond;
 
 static void
 precond_clear (Precond *pc)
 {
+  size_t b;
+
+  for (b = 0; pc->factor != NULL && b < pc->n_blocks; b++)
+    g_free (pc->factor[b]);
+  g_free (pc->factor);
+  g_free (pc->perm);
+  g_free (pc->start);
+  g_free (pc->w);
   ntkmc_big_free (pc->u);
   g_free (pc->scale);
-  g_free (pc->dinv);
   g_free (pc->t);
   memset (pc, 0, sizeof *pc);
+}
+
+/* The local level: tiles of the observed pixels, each factorized. */
+static gboolean
+precond_blocks (System *sys, Precond *pc, GError **error)
+{
+  size_t n = sys->n_s, w = sys->width, h = sys->n_grid / w, i, b;
+  size_t tw = (w + BLOCK - 1) / BLOCK, th = (h + BLOCK - 1) / BLOCK;
+  size_t n_tiles = tw * th, *count = g_new0 (size_t, n_tiles + 1);
+  size_t *tile_of = g_new (size_t, MAX (n, (size_t) 1)), *idx, largest = 0;
+
+  for (i = 0; i < n; i++)
+    {
+      size_t p = sys->s_idx[i];
+      tile_of[i] = (p / w / BLOCK) * tw + (p % w) / BLOCK;
+      count[tile_of[i] + 1]++;
+    }
+  for (b = 0; b < n_tiles; b++)
+    count[b + 1] += count[b];
+  pc->n_blocks = n_tiles;
+  pc->start = count;
+  pc->perm = g_new (size_t, MAX (n, (size_t) 1));
+  {
+    size_t *fill = g_memdup2 (count, n_tiles * sizeof (size_t));
+    for (i = 0; i < n; i++)
+      pc->perm[fill[tile_of[i]]++] = i;
+    g_free (fill);
+  }
+  g_free (tile_of);
+  pc->factor = g_new0 (double *, n_tiles);
+  for (b = 0; b < n_tiles; b++)
+    largest = MAX (largest, count[b + 1] - count[b]);
+  pc->w = g_new (double, MAX (largest, (size_t) 1));
+  idx = g_new (size_t, MAX (largest, (size_t) 1));
+  for (b = 0; b < n_tiles; b++)
+    {
+      size_t nb = count[b + 1] - count[b], a;
+      double *f;
+      if (nb == 0)
+        continue;
+      for (a = 0; a < nb; a++)
+        idx[a] = sys->s_idx[pc->perm[count[b] + a]];
+      f = pc->factor[b] = g_new (double, nb * nb);
+      ntkmc_cntk_op_gather (sys->ctx, sys->op, nb, idx, nb, idx, f, nb);
+      for (a = 0; a < nb; a++)
+        f[a + a * nb] += sys->lambda;
+      if (ntkmc_linalg_potrf ('L', nb, f, nb) != 0)
+        {
+          g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_NOT_SPD,
+                       "the kernel over a %d x %d tile of %zu observed "
+                       "pixels is not positive definite; raise the ridge",
+                       BLOCK, BLOCK, nb);
+          g_free (idx);
+          return FALSE;
+        }
+    }
+  g_free (idx);
+  return TRUE;
 }
 
 static gboolean
@@ -200,7 +274,7 @@ precond_init (System *sys, Precond *pc, GError **error)
 {
   size_t n = sys->n_s, m, k, i, a, kept = 0;
   Subsample sub;
-  double *b = NULL, *g = NULL, *s2 = NULL, lmin;
+  double *b = NULL, *g = NULL, *s2 = NULL;
 
   memset (pc, 0, sizeof *pc);
   pc->n = n;
@@ -248,34 +322,26 @@ precond_init (System *sys, Precond *pc, GError **error)
             goto fail;
           ntkmc_linalg_gemm ('N', 'N', n, k, k, 1.0, b, n, g, k, 0.0, pc->u,
                              n);
-          lmin = INFINITY;
           for (a = 0; a < k; a++)
-            if (s2[a] > 1e-10 * s2[k - 1])
-              {
-                lmin = MIN (lmin, s2[a]);
-                kept++;
-              }
+            kept += s2[a] > 1e-10 * s2[k - 1];
           pc->scale = g_new (double, k);
           for (a = 0; a < k; a++)
             pc->scale[a] = s2[a] > 1e-10 * s2[k - 1]
-                           ? (lmin + sys->lambda) / (s2[a] + sys->lambda) - 1
-                           : 0;
+                           ? 1.0 / (s2[a] + sys->lambda) : 0;
           pc->k = kept > 0 ? k : 0;
           pc->t = g_new (double, k * sys->nrhs);
         }
       ntkmc_big_free (b);
       b = NULL;
     }
-  if (pc->k == 0)
-    {
-      pc->dinv = g_new (double, MAX (n, (size_t) 1));
-      for (i = 0; i < n; i++)
-        pc->dinv[i] = 1.0 / (ntkmc_cntk_op_diag (sys->op, sys->s_idx[i])
-                             + sys->lambda);
-    }
   g_free (s2);
   g_free (g);
   subsample_clear (&sub);
+  if (!precond_blocks (sys, pc, error))
+    {
+      precond_clear (pc);
+      return FALSE;
+    }
   return TRUE;
 
 fail:
@@ -291,21 +357,34 @@ fail:
 static void
 precond_apply (Precond *pc, const double *r, double *z)
 {
-  size_t i, a;
+  size_t a, b;
 
-  if (pc->k == 0)
+  /* local: each tile's system */
+  for (b = 0; b < pc->n_blocks; b++)
     {
-      for (i = 0; i < pc->n; i++)
-        z[i] = pc->dinv[i] * r[i];
-      return;
+      size_t nb = pc->start[b + 1] - pc->start[b];
+      const size_t *perm = pc->perm + pc->start[b];
+      if (nb == 0)
+        continue;
+      for (a = 0; a < nb; a++)
+        pc->w[a] = r[perm[a]];
+      ntkmc_linalg_trsm ('L', 'L', 'N', 'N', nb, 1, 1.0, pc->factor[b], nb,
+                         pc->w, nb);
+      ntkmc_linalg_trsm ('L', 'L', 'T', 'N', nb, 1, 1.0, pc->factor[b], nb,
+                         pc->w, nb);
+      for (a = 0; a < nb; a++)
+        z[perm[a]] = pc->w[a];
     }
-  ntkmc_linalg_gemm ('T', 'N', pc->k, 1, pc->n, 1.0, pc->u, pc->n, r, pc->n,
-                     0.0, pc->t, pc->k);
-  for (a = 0; a < pc->k; a++)
-    pc->t[a] *= pc->scale[a];
-  memcpy (z, r, pc->n * sizeof (double));
-  ntkmc_linalg_gemm ('N', 'N', pc->n, 1, pc->k, 1.0, pc->u, pc->n, pc->t,
-                     pc->k, 1.0, z, pc->n);
+  /* global: the Nystrom modes */
+  if (pc->k > 0)
+    {
+      ntkmc_linalg_gemv ('T', pc->n, pc->k, 1.0, pc->u, pc->n, r, 0.0,
+                         pc->t);
+      for (a = 0; a < pc->k; a++)
+        pc->t[a] *= pc->scale[a];
+      ntkmc_linalg_gemv ('N', pc->n, pc->k, 1.0, pc->u, pc->n, pc->t, 1.0,
+                         z);
+    }
 }
 
 static gboolean
@@ -457,8 +536,9 @@ solve_eigenpro (System *sys, const double *b, const double *bnorm,
       if (k > 0)
         {
           /* alpha_M += eta E D E^T K(M, S) g */
-          ntkmc_linalg_gemm ('T', 'N', m, sys->nrhs, n, 1.0, c, n, g, n, 0.0,
-                             h, m);
+          for (j = 0; j < sys->nrhs; j++)
+            ntkmc_linalg_gemv ('T', n, m, 1.0, c, n, g + j * n, 0.0,
+                               h + j * m);
           ntkmc_linalg_gemm ('T', 'N', k, sys->nrhs, m, 1.0,
                              ev + (m - k) * m, m, h, m, 0.0, t, k);
           for (j = 0; j < sys->nrhs; j++)
@@ -488,13 +568,14 @@ out:
 }
 
 gboolean
-ntkmc_iterative_solve (NtkmcContext *ctx, NtkmcCntkOp *op, size_t n_grid,
-                       const size_t *s_idx, size_t n_s, unsigned nrhs,
+ntkmc_iterative_solve (NtkmcContext *ctx, NtkmcCntkOp *op, size_t width,
+                       size_t n_grid, const size_t *s_idx, size_t n_s, unsigned nrhs,
                        const double *b, double lambda, NtkmcSolver solver,
                        size_t max_iters, double tol, double *alpha,
                        size_t *iters, double *resid, GError **error)
 {
-  System sys = { ctx, op, n_grid, n_s, s_idx, nrhs, lambda, NULL, NULL };
+  System sys = { ctx, op, width, n_grid, n_s, s_idx, nrhs, lambda, NULL,
+                 NULL };
   double bnorm[16];
   gboolean ok;
   unsigned j;

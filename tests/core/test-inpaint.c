@@ -352,8 +352,8 @@ test_iterative_cancel (void)
 {
   g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
   g_autoptr (NtkmcCntk) k = kernel (ctx, "notebook", 16, 16);
-  g_autoptr (NtkmcImage) img = make_image (32, 32, 1);
-  guint8 *hole = make_hole (32, 32, 4, 4, 9);
+  g_autoptr (NtkmcImage) img = make_image (96, 64, 1);
+  guint8 *hole = make_hole (96, 64, 4, 4, 9);
   NtkmcInpaintOptions opt;
   NtkmcInpaintReport rep;
   GError *error = NULL;
