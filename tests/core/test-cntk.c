@@ -376,6 +376,24 @@ test_cache (TestDir *f, gconstpointer data)
   ntkmc_cache_report_clear (&rep);
   ntkmc_cntk_free (k2);
 
+  /* a file under this network's name holding another network's kernel
+   * (a renamed or hand-copied file) is not used */
+  {
+    g_autoptr (NtkmcArch) other = ntkmc_arch_parse ("conv3 relu down conv3 "
+                                                    "relu up conv3", NULL);
+    NtkmcCntk *ko = ntkmc_cntk_compute (ctx, other, NULL, 24, 24, &error);
+    g_assert_no_error (error);
+    g_assert_true (ntkmc_cntk_write (ko, path, NTKMC_DTYPE_F32, &error));
+    g_assert_no_error (error);
+    ntkmc_cntk_free (ko);
+    k2 = ntkmc_cache_get (ctx, arch, 24, 24, f->dir, &rep, &error);
+    g_assert_no_error (error);
+    g_assert_true (rep.computed);
+    g_assert_true (ntkmc_cntk_check_arch (k2, arch, NULL));
+    ntkmc_cache_report_clear (&rep);
+    ntkmc_cntk_free (k2);
+  }
+
   /* a cache directory that cannot be made: the kernel, and a warning */
   blocker = g_build_filename (f->dir, "file", NULL);
   g_assert_true (g_file_set_contents (blocker, "x", 1, NULL));
