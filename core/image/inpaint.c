@@ -209,7 +209,28 @@ typedef struct {
   double ridge;
   NtkmcImage *out;
   NtkmcInpaintReport *rep;
+  /* work memory reused from solve to solve (tiles, groups): fresh pages
+   * for every tile cost more than its kernel gather */
+  double *work;
+  size_t work_cap;
 } Job;
+
+/* At least @count doubles of the job's work memory. */
+static double *
+job_work (Job *job, size_t count, GError **error)
+{
+  if (count > job->work_cap)
+    {
+      ntkmc_big_free (job->work);
+      job->work_cap = 0;
+      job->work = ntkmc_big_alloc (count, sizeof (double),
+                                   "the kernel system", error);
+      if (job->work == NULL)
+        return NULL;
+      job->work_cap = count;
+    }
+  return job->work;
+}
 
 /*
  * One kernel-regression solve: context pixels @s_idx (n_s, padded indices)
@@ -231,8 +252,8 @@ solve_block (Job *job, const size_t *s_idx, size_t n_s, const size_t *u_idx,
     return FALSE;
   if (!ntkmc_context_report (job->ctx, 0.0, "gathering the kernel", error))
     return FALSE;
-  kss = ntkmc_big_alloc (n_s * n_s, sizeof (double), "the kernel system",
-                         error);
+  /* one block: the system, then (after the solve) the prediction rows */
+  kss = job_work (job, MAX (n_s * n_s, MIN (block, n_u) * n_s), error);
   if (kss == NULL)
     return FALSE;
   t0 = ntkmc_now ();
@@ -281,14 +302,10 @@ solve_block (Job *job, const size_t *s_idx, size_t n_s, const size_t *u_idx,
   t0 = ntkmc_now ();
   ntkmc_linalg_trsm ('L', 'L', 'N', 'N', n_s, nc, 1.0, kss, n_s, rhs, n_s);
   ntkmc_linalg_trsm ('L', 'L', 'T', 'N', n_s, nc, 1.0, kss, n_s, rhs, n_s);
-  ntkmc_big_free (kss);
   kss = NULL;
 
   /* predictions, in blocks of missing pixels: K(U_b, S) alpha */
-  kus = ntkmc_big_alloc (MIN (block, n_u) * n_s, sizeof (double),
-                         "a kernel block", error);
-  if (kus == NULL)
-    goto out;
+  kus = job->work;
   pred = g_new (double, MIN (block, n_u) * nc);
   for (b0 = 0; b0 < n_u; b0 += block)
     {
@@ -315,8 +332,7 @@ solve_block (Job *job, const size_t *s_idx, size_t n_s, const size_t *u_idx,
   ok = TRUE;
 
 out:
-  ntkmc_big_free (kss);
-  ntkmc_big_free (kus);
+
   g_free (pred);
   g_free (rhs);
   return ok;
@@ -719,6 +735,8 @@ ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
   job.nc = ntkmc_image_get_n_channels (image);
   job.ridge = opt->ridge;
   job.rep = &rep;
+  job.work = NULL;
+  job.work_cap = 0;
 
   /* the context radius: a ring of AUTO_RADIUS pixels around the holes,
    * thinner when that does not fit max_system; none fits when missing
@@ -782,6 +800,7 @@ ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
   ok = solve_groups (&job, pmiss, ctx_mask, s_idx, u_idx, error);
 
 out:
+  ntkmc_big_free (job.work);
   g_free (s_idx);
   g_free (u_idx);
   g_free (ctx_mask);
