@@ -74,12 +74,20 @@ def parse_ntkmc_log(log):
         m = re.search(r"computed the kernel in ([0-9.]+) s", ln)
         if m:
             res["kernel_s"] = float(m.group(1))
-        m = re.search(r"filled (\d+) pixels from (\d+) context pixels \(([^)]*)\) in ([0-9.]+) s", ln)
+        m = re.search(r"px deep: network (\S+)", ln)
+        if m:
+            res["network"] = m.group(1)
+        # one system, or tiles / groups of holes with their largest system
+        m = re.search(r"filled (\d+) pixels (?:in (\d+) (tiles|groups of holes), each )?"
+                      r"from (?:at most )?(\d+) context pixels \(([^)]*)\) in ([0-9.]+) s", ln)
         if m:
             res["filled"] = int(m.group(1))
-            res["context"] = int(m.group(2))
-            res["context_how"] = m.group(3)
-            res["solve_s"] = float(m.group(4))
+            res["context"] = int(m.group(4))
+            res["context_how"] = m.group(5)
+            if m.group(2):
+                res["context_how"] += ", %s %s, largest system" % (
+                    m.group(2), "tiles" if m.group(3) == "tiles" else "groups")
+            res["solve_s"] = float(m.group(6))
     return res
 
 
@@ -374,8 +382,11 @@ def render(s):
         context = ""
         if "context" in r:
             context = "%d px for %d (%s)" % (r["context"], r["filled"], r["context_how"])
+        arch = t["arch"]
+        if "network" in r:
+            arch += " (%s)" % r["network"]
         L.append("| %s | %s | %s | %.2f (%s) | %s | %s | %.1f | %s | %s |" % (
-            t["task"], t["arch"], kern, r["wall"], fmt(r.get("solve_s"), ".2f", "?"), context,
+            t["task"], arch, kern, r["wall"], fmt(r.get("solve_s"), ".2f", "?"), context,
             ("%.2f" if psnr_ok else "**%.2f**") % r["psnr_all"], t["goal_db"],
             "met" if time_ok else "**missed**", ratio_txt))
     L.append("")
