@@ -375,3 +375,113 @@ ntkmc_cntk_op_apply (NtkmcContext *ctx, NtkmcCntkOp *op, const double *x,
       }
   }
 }
+
+/* ------------------------------------------------------- pixel-major rows */
+
+struct _NtkmcCntkRows {
+  size_t w, h, p, lr, lc;
+  const double *outside;        /* the kernel's, per phase */
+  long *ra, *cb;                /* window index of a row / column
+                                 * displacement + side - 1, or -1 */
+  double *pm;                   /* pm[(f lr + a) lc + b] */
+};
+
+/* Window index of every displacement d in (-side, side) along one axis:
+ * idx[d + side - 1], or -1 outside the window. */
+static long *
+axis_index (size_t side, long omin, size_t len)
+{
+  long *idx = g_new (long, 2 * side - 1), d;
+
+  for (d = -(long) side + 1; d < (long) side; d++)
+    {
+      size_t x = (size_t) (((d - omin) % (long) side + (long) side)
+                           % (long) side);
+      idx[d + (long) side - 1] = x < len ? (long) x : -1;
+    }
+  return idx;
+}
+
+NtkmcCntkRows *
+ntkmc_cntk_rows_new (NtkmcContext *ctx, const NtkmcCntk *k, size_t width,
+                     size_t height, GError **error)
+{
+  NtkmcCntkRows *rw;
+  size_t *dr, *dc, P, P2;
+  long omin_r, omin_c, f;
+
+  if (k->form != NTKMC_CNTK_COMPACT)
+    return NULL;
+  if (!ntkmc_cntk_check_size (k, width, height, error))
+    return NULL;
+  rw = g_new0 (NtkmcCntkRows, 1);
+  rw->w = width;
+  rw->h = height;
+  rw->p = P = k->period;
+  P2 = P * P;
+  dr = axis_window (k->bh, height, &omin_r, &rw->lr);
+  dc = axis_window (k->bw, width, &omin_c, &rw->lc);
+  rw->ra = axis_index (height, omin_r, rw->lr);
+  rw->cb = axis_index (width, omin_c, rw->lc);
+  rw->outside = k->table + k->bw * k->bh * P2;
+  rw->pm = ntkmc_big_alloc (P2 * rw->lr * rw->lc, sizeof (double),
+                            "the kernel's rows", error);
+  if (rw->pm == NULL)
+    {
+      g_free (dr);
+      g_free (dc);
+      ntkmc_cntk_rows_free (rw);
+      return NULL;
+    }
+#pragma omp parallel for schedule(static) num_threads(ctx->n_threads)
+  for (f = 0; f < (long) P2; f++)
+    {
+      double *row = rw->pm + (size_t) f * rw->lr * rw->lc;
+      size_t a, b;
+      for (a = 0; a < rw->lr; a++)
+        for (b = 0; b < rw->lc; b++)
+          row[a * rw->lc + b] = k->table[(dr[a] * k->bw + dc[b]) * P2
+                                         + (size_t) f];
+    }
+  g_free (dr);
+  g_free (dc);
+  return rw;
+}
+
+void
+ntkmc_cntk_rows_free (NtkmcCntkRows *rw)
+{
+  if (rw == NULL)
+    return;
+  ntkmc_big_free (rw->pm);
+  g_free (rw->ra);
+  g_free (rw->cb);
+  g_free (rw);
+}
+
+void
+ntkmc_cntk_rows_gather (NtkmcContext *ctx, const NtkmcCntkRows *rw,
+                        size_t n_rows, const size_t *rows, size_t n_cols,
+                        const size_t *cols, double *out, size_t ld)
+{
+  long j;
+
+#pragma omp parallel for schedule(static) num_threads(ctx->n_threads)
+  for (j = 0; j < (long) n_cols; j++)
+    {
+      size_t q = cols[j], qr = q / rw->w, qc = q % rw->w, i;
+      size_t f = (qr % rw->p) * rw->p + qc % rw->p;
+      const double *win = rw->pm + f * rw->lr * rw->lc;
+      const long *ra = rw->ra + rw->h - 1 - qr, *cb = rw->cb + rw->w - 1 - qc;
+      double o = rw->outside[f], *col = out + (size_t) j * ld;
+
+      /* K(p, q) = K(q, p): q's window at the displacement p - q */
+      for (i = 0; i < n_rows; i++)
+        {
+          size_t p = rows[i];
+          long a = ra[p / rw->w], b = cb[p % rw->w];
+          col[i] = (a < 0 || b < 0) ? o : win[(size_t) a * rw->lc
+                                              + (size_t) b];
+        }
+    }
+}

@@ -44,4 +44,27 @@ void ntkmc_cntk_op_gather (NtkmcContext *ctx, const NtkmcCntkOp *op,
 /* K(p, p) for pixel p. */
 double ntkmc_cntk_op_diag (const NtkmcCntkOp *op, size_t p);
 
+/*
+ * NtkmcCntkRows: the kernel's windows rearranged pixel-major (every phase's
+ * window contiguous, in displacement order), for gathers of blocks over
+ * nearby pixels: a block's entries then come from a few contiguous runs
+ * instead of one cache line each.  Memory: a copy of the table.
+ *
+ * ntkmc_cntk_rows_new: NULL without an error for kernels in full form (use
+ * ntkmc_cntk_gather() for those).
+ * ntkmc_cntk_rows_gather: as ntkmc_cntk_gather() (same layout, same values:
+ * the kernel is symmetric and the block is read column by column from each
+ * column pixel's window).
+ */
+typedef struct _NtkmcCntkRows NtkmcCntkRows;
+
+NtkmcCntkRows *ntkmc_cntk_rows_new (NtkmcContext *ctx, const NtkmcCntk *k,
+                                    size_t width, size_t height,
+                                    GError **error);
+void ntkmc_cntk_rows_gather (NtkmcContext *ctx, const NtkmcCntkRows *rw,
+                             size_t n_rows, const size_t *rows,
+                             size_t n_cols, const size_t *cols, double *out,
+                             size_t ld);
+void ntkmc_cntk_rows_free (NtkmcCntkRows *rw);
+
 #endif

@@ -213,7 +213,21 @@ typedef struct {
    * for every tile cost more than its kernel gather */
   double *work;
   size_t work_cap;
+  NtkmcCntkRows *rows;         /* pixel-major windows, or NULL (full form) */
 } Job;
+
+/* K(rows, cols) into @out (column-major, ld @ld). */
+static void
+job_gather (Job *job, size_t n_rows, const size_t *rows, size_t n_cols,
+            const size_t *cols, double *out, size_t ld)
+{
+  if (job->rows != NULL)
+    ntkmc_cntk_rows_gather (job->ctx, job->rows, n_rows, rows, n_cols, cols,
+                            out, ld);
+  else
+    ntkmc_cntk_gather (job->ctx, job->k, job->pw, job->ph, n_rows, rows,
+                       n_cols, cols, out, ld);
+}
 
 /* At least @count doubles of the job's work memory. */
 static double *
@@ -257,8 +271,7 @@ solve_block (Job *job, const size_t *s_idx, size_t n_s, const size_t *u_idx,
   if (kss == NULL)
     return FALSE;
   t0 = ntkmc_now ();
-  ntkmc_cntk_gather (job->ctx, job->k, job->pw, job->ph, n_s, s_idx, n_s,
-                     s_idx, kss, n_s);
+  job_gather (job, n_s, s_idx, n_s, s_idx, kss, n_s);
   job->rep->seconds_kernel += ntkmc_now () - t0;
 
   /* ridge relative to the mean diagonal (the paper's epsilon tr(K) / n) */
@@ -314,8 +327,7 @@ solve_block (Job *job, const size_t *s_idx, size_t n_s, const size_t *u_idx,
                                                  / (double) n_u,
                                  "predicting", error))
         goto out;
-      ntkmc_cntk_gather (job->ctx, job->k, job->pw, job->ph, nb, u_idx + b0,
-                         n_s, s_idx, kus, nb);
+      job_gather (job, nb, u_idx + b0, n_s, s_idx, kus, nb);
       ntkmc_linalg_gemm ('N', 'N', nb, nc, n_s, 1.0, kus, nb, rhs, n_s, 0.0,
                          pred, nb);
       for (ch = 0; ch < nc; ch++)
@@ -737,6 +749,7 @@ ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
   job.rep = &rep;
   job.work = NULL;
   job.work_cap = 0;
+  job.rows = NULL;
 
   /* the context radius: a ring of AUTO_RADIUS pixels around the holes,
    * thinner when that does not fit max_system; none fits when missing
@@ -770,6 +783,11 @@ ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
       ok = solve_iterative (&job, pmiss, opt, error);
       goto out;
     }
+  /* the direct solves gather blocks over nearby pixels: rearrange the
+   * kernel for that once (a compact kernel's copy; none for full form) */
+  job.rows = ntkmc_cntk_rows_new (ctx, k, pw, ph, error);
+  if (job.rows == NULL && error != NULL && *error != NULL)
+    goto out;
   if (tiled)
     {
       ok = solve_tiles (&job, pmiss, MAX (opt->max_system / 4, (size_t) 16),
@@ -801,6 +819,7 @@ ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
 
 out:
   ntkmc_big_free (job.work);
+  ntkmc_cntk_rows_free (job.rows);
   g_free (s_idx);
   g_free (u_idx);
   g_free (ctx_mask);

@@ -457,6 +457,35 @@ check_operator (NtkmcCntk *k, size_t w, size_t h, unsigned nrhs)
     }
   g_assert_cmpfloat (scale, >, 0);
   ntkmc_cntk_op_free (op);
+
+  /* the pixel-major rows give the same blocks as the kernel's own gather */
+  {
+    NtkmcCntkRows *rw = ntkmc_cntk_rows_new (ctx, k, w, h, &error);
+    size_t nr = MIN (n, (size_t) 37), nc2 = MIN (n, (size_t) 23);
+    size_t *ri = g_new (size_t, nr), *ci = g_new (size_t, nc2);
+    double *a = g_new (double, nr * nc2), *b = g_new (double, nr * nc2);
+
+    g_assert_no_error (error);
+    if (k->form == NTKMC_CNTK_FULL)
+      g_assert_null (rw);
+    else
+      {
+        g_assert_nonnull (rw);
+        for (p = 0; p < nr; p++)
+          ri[p] = (p * 7919) % n;
+        for (p = 0; p < nc2; p++)
+          ci[p] = (p * 104729 + 3) % n;
+        ntkmc_cntk_gather (ctx, k, w, h, nr, ri, nc2, ci, a, nr);
+        ntkmc_cntk_rows_gather (ctx, rw, nr, ri, nc2, ci, b, nr);
+        for (p = 0; p < nr * nc2; p++)
+          g_assert_cmpfloat_with_epsilon (a[p], b[p], 1e-14);
+      }
+    ntkmc_cntk_rows_free (rw);
+    g_free (b);
+    g_free (a);
+    g_free (ci);
+    g_free (ri);
+  }
   g_free (row);
   g_free (y);
   g_free (x);
