@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * init.c: registration of the .Call entry points (exact arities), no
+ * dynamic symbol lookup, symbols only (WRE 5.4).  The names are
+ * registered without the "C_" that NAMESPACE's useDynLib(.fixes = "C_")
+ * puts in front: R code calls .Call(C_ntk_gram, ...).
+ */
+#define R_NO_REMAP
+#include <R.h>
+#include <Rinternals.h>
+#include <R_ext/Rdynload.h>
+#include <R_ext/Visibility.h>
+
+#include "ntkmc_r.h"
+
+static const R_CallMethodDef call_entries[] = {
+  { "ntk_gram", (DL_FUNC) &C_ntk_gram, 6 },
+  { "ntk_complete", (DL_FUNC) &C_ntk_complete, 9 },
+  { "kappa", (DL_FUNC) &C_kappa, 3 },
+  { "kernel_write", (DL_FUNC) &C_kernel_write, 4 },
+  { "kernel_read", (DL_FUNC) &C_kernel_read, 1 },
+  { NULL, NULL, 0 }
+};
+
+void attribute_visible R_init_ntkmc (DllInfo *dll);
+
+void attribute_visible
+R_init_ntkmc (DllInfo *dll)
+{
+  R_registerRoutines (dll, NULL, call_entries, NULL, NULL);
+  R_useDynamicSymbols (dll, FALSE);
+  R_forceSymbols (dll, TRUE);
+}
