@@ -121,35 +121,46 @@ ntk_complete <- function(y, prior = NULL, activation = "relu", depth = 1L,
                          identity_weight = 0, ridge = 0, kernel = NULL,
                          threads = default_threads(), verbose = FALSE) {
   y <- check_y(y)
-  ridge <- check_number(ridge, "ridge", 0)
-  threads <- check_threads(threads)
-  check_flag(verbose, "verbose")
   n <- ncol(y)
-  miss <- is.na(y)
-  if (!any(miss)) return(y)
-  one_pattern <- all(colSums(miss) %in% c(0, nrow(y)))
   if (!is.null(kernel)) {
     if (!is.matrix(kernel) || !is.numeric(kernel) ||
         !identical(dim(kernel), c(n, n)))
       stopf("'kernel' must be a numeric %d x %d matrix (one row and column per column of 'y')",
             n, n)
     storage.mode(kernel) <- "double"
-    check_memory(n, nrow(y), FALSE)
+  }
+  z <- NULL
+  if (is.null(kernel) && !is.null(prior)) {
+    prior <- check_finite_matrix(prior, "prior")
+    if (nrow(prior) != n)
+      stopf("'prior' has %d rows but 'y' has %d columns (one prior row per column)",
+            nrow(prior), n)
+    z <- t(prior)
+  }
+  ntk_complete_z(y, z, kernel, activation, depth, identity_weight, ridge,
+                 threads, verbose)
+}
+
+# ntk_complete() on checked y, with the prior as Z (features x items) or a
+# kernel.  Also used by the CMAP engines, which build Z directly.
+ntk_complete_z <- function(y, z, kernel = NULL, activation = "relu",
+                           depth = 1L, identity_weight = 0, ridge = 0,
+                           threads = default_threads(), verbose = FALSE) {
+  ridge <- check_number(ridge, "ridge", 0)
+  threads <- check_threads(threads)
+  check_flag(verbose, "verbose")
+  miss <- is.na(y)
+  if (!any(miss)) return(y)
+  one_pattern <- all(colSums(miss) %in% c(0, nrow(y)))
+  if (!is.null(kernel)) {
+    check_memory(ncol(y), nrow(y), FALSE)
     res <- .Call(C_ntk_complete, y, NULL, kernel, "relu", 1L, 0, ridge,
                  threads, verbose)
   } else {
     act <- check_string(activation, "activation")
     depth <- check_count(depth, "depth", 1L)
     identity_weight <- check_number(identity_weight, "identity_weight", 0)
-    z <- NULL
-    if (!is.null(prior)) {
-      prior <- check_finite_matrix(prior, "prior")
-      if (nrow(prior) != n)
-        stopf("'prior' has %d rows but 'y' has %d columns (one prior row per column)",
-              nrow(prior), n)
-      z <- t(prior)
-    }
-    check_memory(n, nrow(y), one_pattern)
+    check_memory(ncol(y), nrow(y), one_pattern)
     res <- .Call(C_ntk_complete, y, z, NULL, act, depth, identity_weight,
                  ridge, threads, verbose)
   }
