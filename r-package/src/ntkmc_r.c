@@ -11,7 +11,8 @@
  *    Rf_error(), which does not return;
  *  - interrupts are polled from the core's progress callback, which the core
  *    calls from this (R's main) thread only, through R_ToplevelExec so that
- *    a pending interrupt cancels the core instead of jumping over it.
+ *    a pending interrupt cancels the core (which frees its memory) instead
+ *    of jumping over it; the call then ends with an R error.
  *
  * Matrices are R's: column-major, ld = number of rows, as in libntkmc.
  */
@@ -67,8 +68,10 @@ on_progress (double fraction, const char *message, gpointer data)
   return !interrupt_pending ();
 }
 
-/* Raises @error as an R error, or as an interrupt when the core was
- * cancelled from the progress callback.  Frees @error; does not return. */
+/* Raises @error as an R error.  When the core was cancelled from the
+ * progress callback, the interrupt has been consumed by R_ToplevelExec, so
+ * it is reported as the error "interrupted by the user".  Frees @error;
+ * does not return. */
 static void NORET
 raise_gerror (const char *what, GError *error)
 {
@@ -79,10 +82,7 @@ raise_gerror (const char *what, GError *error)
   g_snprintf (buf, sizeof buf, "%s", error->message);
   g_error_free (error);
   if (cancelled)
-    {
-      R_CheckUserInterrupt ();
-      Rf_error ("%s: interrupted", what);
-    }
+    Rf_error ("%s: interrupted by the user", what);
   Rf_error ("%s: %s", what, buf);
 }
 
