@@ -13,12 +13,18 @@
 
 #include "ntkmc_r.h"
 
+/* DL_FUNC is R's generic function pointer; going through void (*) (void),
+ * the type C compilers accept any function pointer cast to and from, keeps
+ * -Wcast-function-type (in -Wextra) quiet about the deliberate cast. */
+#define CALLDEF(name, fun, n) \
+  { name, (DL_FUNC) (void (*) (void)) &fun, n }
+
 static const R_CallMethodDef call_entries[] = {
-  { "ntk_gram", (DL_FUNC) &C_ntk_gram, 6 },
-  { "ntk_complete", (DL_FUNC) &C_ntk_complete, 9 },
-  { "kappa", (DL_FUNC) &C_kappa, 3 },
-  { "kernel_write", (DL_FUNC) &C_kernel_write, 4 },
-  { "kernel_read", (DL_FUNC) &C_kernel_read, 1 },
+  CALLDEF ("ntk_gram", C_ntk_gram, 6),
+  CALLDEF ("ntk_complete", C_ntk_complete, 9),
+  CALLDEF ("kappa", C_kappa, 3),
+  CALLDEF ("kernel_write", C_kernel_write, 4),
+  CALLDEF ("kernel_read", C_kernel_read, 1),
   { NULL, NULL, 0 }
 };
 
