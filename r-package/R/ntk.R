@@ -152,6 +152,9 @@ ntk_complete_z <- function(y, z, kernel = NULL, activation = "relu",
   miss <- is.na(y)
   if (!any(miss)) return(y)
   one_pattern <- all(colSums(miss) %in% c(0, nrow(y)))
+  if (verbose)
+    message(sprintf("ntkmc: a system over %d columns, about %s of memory",
+                    ncol(y), format(ntk_memory(ncol(y), nrow(y), one_pattern))))
   if (!is.null(kernel)) {
     check_memory(ncol(y), nrow(y), FALSE)
     res <- .Call(C_ntk_complete, y, NULL, kernel, "relu", 1L, 0, ridge,

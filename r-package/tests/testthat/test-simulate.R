@@ -40,6 +40,18 @@ test_that("simulate_cmap takes a real availability pattern", {
                        availability = data.frame(drug = small$compound_idx,
                                                  cell = small$cell_id))
   expect_identical(ncol(cm2$x), nrow(unique(small[, c("cell_id", "compound_idx")])))
+  # the whole pattern (78,569 profiles) needs a 49 GB kernel: refused, with
+  # the numbers, before anything is allocated
+  full <- simulate_cmap(n_genes = 2,
+                        availability = data.frame(drug = real$compound_idx,
+                                                  cell = real$cell_id))
+  expect_identical(ncol(full$x), 78569L)
+  old <- options(ntkmc.max_memory = 16e9)
+  on.exit(options(old))
+  missing_drug <- setdiff(levels(full$design$drug),
+                          full$design$drug[full$design$cell == "A375"])[1]
+  expect_error(cmap_impute(full, targets = data.frame(drug = missing_drug, cell = "A375")),
+               "over 78,570 columns needs about 49.4 GB .* but only 16.0 GB are allowed")
 })
 
 test_that("simulate_cmap checks its arguments", {
