@@ -226,6 +226,8 @@ lines <- c(
   if (!is.null(cv$plain)) row("plain", cv$plain, cv$ntkmc$seconds),
   row("mean", cv$mean, cv$ntkmc$seconds),
   "",
+  if (is.null(cv$plain)) c(sprintf("Plain R's %d-fold CV was not run in this run (`--plain-cv no`).",
+                                   cv_folds), ""),
   "By regime (test profiles of cell lines with >= 150 / < 150 training drugs), metrics over all folds stacked:",
   "",
   "| method | regime | test profiles | Pearson r | mean R^2 | mean cosine |",

@@ -155,4 +155,6 @@ test_that("cmap_impute rejects bad input clearly", {
   expect_error(cmap_impute(cm, prior = "pca"), "'prior' must be")
   expect_error(cmap_impute(cm, "knn"), "should be one of")
   expect_error(cmap_method("mean", f = 2), "'f' must be >= 0 and <= 1")
+  expect_output(print(cmap_method("mean", f = 0.5)), "mean over cell type and drug \\(f = 0.5\\)")
+  expect_output(print(cmap_method("ntk", prior = "mixed")), "mixed prior, threshold 150")
 })
