@@ -14,6 +14,11 @@
 #
 #   Rscript bench/cmap/bench-cmap.R [--lib DIR] [--output docs/benchmarks.md]
 #       [--scale 1] [--cv-folds 10] [--plain-cv yes|no] [--threads 2]
+#       [--part NAME]
+#
+# --part NAME writes a subsection between <!-- bench-cmap-NAME:begin/end -->
+# markers instead (placed after the main section when new), e.g. a smaller
+# scale where plain R's CV fits in the time at hand.
 #
 # (make -C _build bench-cmap builds and installs the package first.)
 
@@ -190,12 +195,21 @@ regime_rows <- function(name, r) {
 }
 load_end <- loadavg()
 blas <- tryCatch(normalizePath(extSoftVersion()[["BLAS"]]), error = function(e) "?")
-cmd_line <- "Rscript bench/cmap/bench-cmap.R"
+shown <- args
+for (o in c("--lib", "--output")) {
+  i <- match(o, shown)
+  if (!is.na(i)) shown <- shown[-c(i, i + 1L)]
+}
+cmd_line <- paste(c("Rscript bench/cmap/bench-cmap.R", shown), collapse = " ")
 hdr <- "| method | seconds | time / ntkmc's | peak RSS (GB) | peak above data (GB) | Pearson r | mean R^2 | mean cosine |\n|---|---:|---:|---:|---:|---:|---:|---:|"
 cm_info <- one$ntkmc$n_profiles
+part <- opt("part", NULL)
+marker <- if (is.null(part)) "bench-cmap" else paste0("bench-cmap-", part)
+h <- if (is.null(part)) "###" else "####"
 lines <- c(
-  "<!-- bench-cmap:begin -->",
-  "## R package: CMAP imputation",
+  sprintf("<!-- %s:begin -->", marker),
+  if (is.null(part)) "## R package: CMAP imputation"
+  else sprintf("### Scale %g%s", scale, if (plain_cv) ", with plain R's cross-validation" else ""),
   "",
   sprintf(paste0(
     "Data: `simulate_cmap()` at %s (978 genes, %d drugs, 70 cell lines, %s measured profiles, 12 dense cell lines); ",
@@ -215,7 +229,7 @@ lines <- c(
   "Most of the gap is the kernel: the concatenated identity makes `tcrossprod` an n x n x (p + n)",
   "product and the element-wise map allocates n x n temporaries; `solve()`'s LU is twice a Cholesky.",
   "",
-  "### One fold (fold 1 of 10)",
+  paste(h, "One fold (fold 1 of 10)"),
   "",
   hdr,
   row("ntkmc", one$ntkmc, NULL),
@@ -225,7 +239,7 @@ lines <- c(
   sprintf("Largest difference between ntkmc's and plain R's predictions: %.1e relative to the largest prediction. Plain R's time: %.1f s building the prior and kernel, %.1f s in `solve()` and the product.",
           diff, one$plain$seconds_kernel, one$plain$seconds_solve),
   "",
-  sprintf("### %d-fold cross-validation", cv_folds),
+  sprintf("%s %d-fold cross-validation", h, cv_folds),
   "",
   hdr,
   row("ntkmc", cv$ntkmc, NULL),
@@ -242,17 +256,20 @@ lines <- c(
   if (!is.null(cv$plain)) regime_rows("plain", cv$plain),
   regime_rows("mean", cv$mean),
   "",
-  "<!-- bench-cmap:end -->")
+  sprintf("<!-- %s:end -->", marker))
 
 output <- opt("output", NULL)
 text <- paste(lines[!is.na(lines)], collapse = "\n")
 cat(text, "\n")
 if (!is.null(output)) {
   doc <- readLines(output)
-  b <- grep("<!-- bench-cmap:begin -->", doc, fixed = TRUE)
-  e <- grep("<!-- bench-cmap:end -->", doc, fixed = TRUE)
+  b <- grep(sprintf("<!-- %s:begin -->", marker), doc, fixed = TRUE)
+  e <- grep(sprintf("<!-- %s:end -->", marker), doc, fixed = TRUE)
+  main_end <- grep("<!-- bench-cmap:end -->", doc, fixed = TRUE)
   doc <- if (length(b) == 1L && length(e) == 1L)
     c(doc[seq_len(b - 1L)], text, doc[-seq_len(e)])
+  else if (!is.null(part) && length(main_end) == 1L)
+    c(doc[seq_len(main_end)], "", text, doc[-seq_len(main_end)])
   else c(doc, "", text)
   writeLines(doc, output)
 }
