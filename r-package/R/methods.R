@@ -172,9 +172,12 @@ group_means <- function(x, group) {
 impute_ntk <- function(train, targets, spec, ctx) {
   prior <- spec$prior
   if (identical(prior, "onehot")) return(impute_onehot(train, targets, spec, ctx))
+  nt <- ncol(train$x)
   if (identical(prior, "mixed")) {
     counts <- tabulate(train$design$cell, nlevels(train$design$cell))
     dense <- counts[as.integer(targets$cell)] >= spec$threshold
+    # refuse before building priors of the size of the system
+    check_memory(nt + max(sum(dense), sum(!dense)), nrow(train$x))
     out <- matrix(NA_real_, nrow(train$x), nrow(targets))
     if (any(dense))
       out[, dense] <- ntk_system(train, targets[dense, , drop = FALSE],
@@ -186,6 +189,7 @@ impute_ntk <- function(train, targets, spec, ctx) {
                                              spec, ctx), spec, ctx)
     return(out)
   }
+  check_memory(nt + nrow(targets), nrow(train$x))
   z <- if (identical(prior, "mcf7")) mcf7_prior(train, targets, spec, ctx)
        else if (identical(prior, "imputation"))
          imputation_prior(train, targets, spec, ctx)
