@@ -5,6 +5,9 @@
 #
 #   ./quickstart.sh demo   install what is missing, build, run the demo
 #   ./quickstart.sh test   install what is missing, build, run every test suite
+#                          (C, CLI, sanitizers, valgrind, the R package, distcheck)
+#   ./quickstart.sh r      install what is missing, build the R package, install
+#                          it into _build/r-lib, run its CMAP demo
 #
 # System packages are installed with apt-get only when missing (as root, or
 # through sudo).  The build goes to _build/ (and _build-asan/ for the
@@ -20,6 +23,9 @@ build_pkgs=(build-essential autoconf automake libtool pkg-config
             libglib2.0-dev libopenblas-dev libxxhash-dev libpng-dev
             libjpeg-dev libtiff-dev)
 test_pkgs=(python3 python3-numpy python3-torch valgrind)
+# the R package's suite: R CMD build/check, testthat, the vignette
+r_pkgs=(r-base-dev r-cran-testthat r-cran-knitr r-cran-rmarkdown pandoc
+        r-bioc-summarizedexperiment)
 
 say() { printf '\n==> %s\n' "$*"; }
 
@@ -86,7 +92,7 @@ case "$mode" in
     _build/ntkmc demo --output-dir _build/ntkmc-demo
     ;;
   test)
-    install_missing "${build_pkgs[@]}" "${test_pkgs[@]}"
+    install_missing "${build_pkgs[@]}" "${test_pkgs[@]}" "${r_pkgs[@]}"
     configure_build _build --enable-werror
     run_suite check make -C _build -j"$jobs" check
     configure_build _build-asan --enable-sanitizers --enable-werror \
@@ -94,6 +100,7 @@ case "$mode" in
     run_suite asan env ASAN_OPTIONS=detect_leaks=1 \
       make -C _build-asan -j"$jobs" check-native
     run_suite valgrind make -C _build check-valgrind
+    run_suite r make -C _build check-r
     say "suite: distcheck"
     if make -C _build -j"$jobs" distcheck >_build/distcheck.log 2>&1; then
       echo "distcheck: ok"; passed=$((passed + 1))
@@ -105,8 +112,22 @@ case "$mode" in
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
     ;;
+  r)
+    install_missing "${build_pkgs[@]}" "${r_pkgs[@]}"
+    configure_build _build
+    say "building the R source package (make r-package)"
+    make -C _build -s r-package >_build/r-package.log 2>&1 \
+      || { tail -n 30 _build/r-package.log; exit 1; }
+    mkdir -p _build/r-lib
+    say "installing it into _build/r-lib"
+    R CMD INSTALL -l _build/r-lib _build/r-build/ntkmc_*.tar.gz \
+      >_build/r-install.log 2>&1 || { tail -n 30 _build/r-install.log; exit 1; }
+    say "running: demo(cmap, package = \"ntkmc\")"
+    R_LIBS="$top/_build/r-lib" Rscript -e 'demo("cmap", package = "ntkmc", ask = FALSE)'
+    say "use it: R_LIBS=$top/_build/r-lib R, then library(ntkmc)"
+    ;;
   *)
-    echo "usage: $0 demo|test" >&2
+    echo "usage: $0 demo|test|r" >&2
     exit 2
     ;;
 esac

@@ -1,0 +1,302 @@
+# Imputation methods for CMAP data.  A method is a specification made by
+# cmap_method(); an engine (one function per method name, in `engines`)
+# predicts the profiles of target (drug, cell) pairs from training profiles.
+# cmap_impute() and cmap_cv() only talk to engines through impute_targets(),
+# so new methods (DNPP, FaLRTC) and prior sources (GCT/GCTX readers) slot in
+# by adding an engine and a cmap_method() branch.
+
+#' Imputation methods and their settings
+#'
+#' `cmap_method()` describes an imputation method with its settings, for
+#' [cmap_impute()] and [cmap_cv()] (which can compare several).  Every
+#' constant is an argument with the paper's default.
+#'
+#' @section Method `"ntk"`: kernel regression with the NTK over the profiles
+#'   (see [ntk_complete()]); the feature prior says which profiles are alike:
+#'
+#' * `"mcf7"`, the reference prior of the paper (Section 3): the embedding of
+#'   the profile of drug \eqn{d} in cell line \eqn{c} is
+#'   \eqn{[w \|e_d\| \bar{x}_c / \|\bar{x}_c\|, e_d]}, where the drug
+#'   embedding \eqn{e_d} is the reference cell line's training profile of
+#'   \eqn{d} (the mean of the reference line's training profiles when it
+#'   never saw \eqn{d}), \eqn{\bar{x}_c} is the mean training profile of
+#'   cell line \eqn{c}, and \eqn{w} = `cell_weight` = 1.25 (the paper's value;
+#'   the reference code's `prior.py` uses 0.75).  Then `[Z, 1.5 I]` and
+#'   normalization (`identity_weight`).
+#' * `"onehot"`, one-hot drugs: each cell line's genes x drugs matrix is
+#'   completed with the identity prior, which predicts the shrunk mean over
+#'   the cell type, \eqn{\sum y / (2\pi - 1 + l)} for \eqn{l} training drugs
+#'   (ReLU, depth 1; paper Appendix E, formula corrected).
+#' * `"imputation"`: a prior from any imputation (Section 3): training
+#'   profiles are embedded by their own values, targets by the values another
+#'   method imputed for them (`imputation`), then `[Z, 1.5 I]`.
+#' * `"mixed"`: the dense/sparse split of the paper: targets in cell lines
+#'   with at least `threshold` = 150 training drugs use the imputation prior,
+#'   the others the MCF7 prior (two systems, each over all training profiles).
+#' * a user embedding: a list with matrices `drug` (one row per drug, row
+#'   names = drug names) and `cell` (one row per cell line); the profile of
+#'   (d, c) is embedded as `c(drug[d, ], cell[c, ])`.  Or a function
+#'   `function(drug, cell, train)` returning one row per (drug, cell) pair,
+#'   where `train` is the training data (an `ntkmc_cmap`).  Then `[Z, 1.5 I]`.
+#'
+#' @section Method `"mean"`: mean over cell type.  The prediction for (d, c)
+#'   is \eqn{f \bar{x}_c + (1 - f) \bar{x}_d}, the means of the training
+#'   profiles of cell line c and of drug d (over all cell lines, the
+#'   reference included); an unseen cell line or drug takes the mean of the
+#'   cell (or drug) means.  `f = 1` is the pure mean over cell type, the
+#'   paper's baseline; the reference code's script defaults to `f = 0.5`.
+#'
+#' @param method `"ntk"` or `"mean"`.
+#' @param prior for `"ntk"`: `"mcf7"`, `"onehot"`, `"imputation"`, `"mixed"`,
+#'   or a user embedding (see below).
+#' @param cell_weight weight of the cell-line part of the MCF7 prior (1.25).
+#' @param identity_weight weight of the identity concatenated to every prior
+#'   but the one-hot one (1.5).
+#' @param threshold training drugs from which a cell line is dense (150):
+#'   used by `prior = "mixed"` and to report metrics by regime.
+#' @param imputation for the imputation and mixed priors: the imputation
+#'   that gives the targets' embedding, either another `cmap_method()`
+#'   (computed on the same training data, so also fold by fold in
+#'   [cmap_cv()]; the default is `cmap_method("mean")`), or imputed data
+#'   covering the targets (an `ntkmc_cmap` object or a 3-D array, looked up
+#'   by drug and cell line names).
+#' @param activation,depth,ridge the network and the solve, see
+#'   [ntk_complete()].
+#' @param f for `"mean"`: weight of the cell-line mean (1 = pure mean over
+#'   cell type).
+#' @return An object of class `ntkmc_method`.
+#' @examples
+#' cmap_method("ntk", prior = "mcf7")
+#' cmap_method("mean", f = 0.5)
+#' @export
+cmap_method <- function(method = c("ntk", "mean"), prior = "mcf7",
+                        cell_weight = 1.25, identity_weight = 1.5,
+                        threshold = 150L, imputation = NULL,
+                        activation = "relu", depth = 1L, ridge = 0, f = 1) {
+  method <- match.arg(method)
+  spec <- list(method = method)
+  if (method == "ntk") {
+    if (is.character(prior)) {
+      if (length(prior) != 1L ||
+          !prior %in% c("mcf7", "onehot", "imputation", "mixed"))
+        stopf("'prior' must be \"mcf7\", \"onehot\", \"imputation\", \"mixed\", a list(drug =, cell =) of embeddings or a function (got %s)",
+              paste(deparse(prior), collapse = ""))
+    } else if (is.list(prior) && !is.function(prior)) {
+      if (!all(c("drug", "cell") %in% names(prior)))
+        stopf("a list 'prior' needs matrices 'drug' and 'cell'")
+      for (part in c("drug", "cell")) {
+        prior[[part]] <- check_finite_matrix(prior[[part]],
+                                             sprintf("prior$%s", part))
+        if (is.null(rownames(prior[[part]])))
+          stopf("'prior$%s' needs row names (the %s names)", part,
+                if (part == "drug") "drug" else "cell line")
+      }
+    } else if (!is.function(prior)) {
+      stopf("'prior' must be a string, a list of embeddings or a function")
+    }
+    spec$prior <- prior
+    spec$cell_weight <- check_number(cell_weight, "cell_weight", 0)
+    spec$identity_weight <- check_number(identity_weight, "identity_weight", 0)
+    spec$activation <- check_string(activation, "activation")
+    spec$depth <- check_count(depth, "depth", 1L)
+    spec$ridge <- check_number(ridge, "ridge", 0)
+    if (identical(prior, "imputation") || identical(prior, "mixed")) {
+      if (is.null(imputation)) imputation <- cmap_method("mean")
+      if (!inherits(imputation, "ntkmc_method"))
+        imputation <- cmap_data(imputation)
+      spec$imputation <- imputation
+    }
+  } else {
+    spec$f <- check_number(f, "f", 0, 1)
+  }
+  spec$threshold <- check_count(threshold, "threshold", 1L)
+  structure(spec, class = "ntkmc_method")
+}
+
+#' @export
+format.ntkmc_method <- function(x, ...) {
+  if (x$method == "mean")
+    return(if (x$f == 1) "mean over cell type"
+           else sprintf("mean over cell type and drug (f = %g)", x$f))
+  prior <- if (is.character(x$prior)) x$prior else "user embedding"
+  sprintf("NTK (%s, depth %d), %s prior%s", x$activation, x$depth, prior,
+          switch(prior, mcf7 = sprintf(", cell weight %g", x$cell_weight),
+                 mixed = sprintf(", threshold %d", x$threshold), ""))
+}
+
+#' @export
+print.ntkmc_method <- function(x, ...) {
+  cat("<ntkmc method> ", format(x), "\n", sep = "")
+  invisible(x)
+}
+
+# ---------------------------------------------------------------- engines
+
+# impute_targets(train, targets, spec, ctx): the genes x length(targets)
+# predictions.  train: ntkmc_cmap of measured profiles only; targets: data
+# frame (drug, cell) of factors with train's levels; ctx: list(reference,
+# threads, verbose).
+impute_targets <- function(train, targets, spec, ctx) {
+  if (nrow(targets) == 0L)
+    return(matrix(0, nrow(train$x), 0L, dimnames = list(rownames(train$x), NULL)))
+  engine <- engines[[spec$method]]
+  out <- engine(train, targets, spec, ctx)
+  dimnames(out) <- list(rownames(train$x),
+                        paste(targets$cell, targets$drug, sep = ":"))
+  out
+}
+
+impute_mean <- function(train, targets, spec, ctx) {
+  x <- train$x
+  cell_means <- group_means(x, train$design$cell)
+  drug_means <- group_means(x, train$design$drug)
+  pick <- function(means, key) {
+    fallback <- rowMeans(means)
+    out <- matrix(fallback, nrow(x), length(key))
+    hit <- match(as.character(key), colnames(means))
+    out[, !is.na(hit)] <- means[, hit[!is.na(hit)]]
+    out
+  }
+  pc <- pick(cell_means, targets$cell)
+  if (spec$f == 1) return(pc)
+  spec$f * pc + (1 - spec$f) * pick(drug_means, targets$drug)
+}
+
+# genes x groups means of the columns of x, for the groups that occur.
+group_means <- function(x, group) {
+  group <- droplevels(as.factor(group))
+  s <- t(rowsum(t(x), group, reorder = TRUE))
+  sweep(s, 2L, tabulate(group, nlevels(group)), "/")
+}
+
+impute_ntk <- function(train, targets, spec, ctx) {
+  prior <- spec$prior
+  if (identical(prior, "onehot")) return(impute_onehot(train, targets, spec, ctx))
+  nt <- ncol(train$x)
+  if (identical(prior, "mixed")) {
+    counts <- tabulate(train$design$cell, nlevels(train$design$cell))
+    dense <- counts[as.integer(targets$cell)] >= spec$threshold
+    # refuse before building priors of the size of the system
+    check_memory(nt + max(sum(dense), sum(!dense)), nrow(train$x))
+    out <- matrix(NA_real_, nrow(train$x), nrow(targets))
+    if (any(dense))
+      out[, dense] <- ntk_system(train, targets[dense, , drop = FALSE],
+                                 imputation_prior(train, targets[dense, , drop = FALSE],
+                                                  spec, ctx), spec, ctx)
+    if (any(!dense))
+      out[, !dense] <- ntk_system(train, targets[!dense, , drop = FALSE],
+                                  mcf7_prior(train, targets[!dense, , drop = FALSE],
+                                             spec, ctx), spec, ctx)
+    return(out)
+  }
+  check_memory(nt + nrow(targets), nrow(train$x))
+  z <- if (identical(prior, "mcf7")) mcf7_prior(train, targets, spec, ctx)
+       else if (identical(prior, "imputation"))
+         imputation_prior(train, targets, spec, ctx)
+       else user_prior(train, targets, spec)
+  ntk_system(train, targets, z, spec, ctx)
+}
+
+# One NTK system over the training profiles and the targets; z (features x
+# profiles) has one column per training profile then one per target.
+ntk_system <- function(train, targets, z, spec, ctx) {
+  nt <- ncol(train$x)
+  y <- cbind(train$x, matrix(NA_real_, nrow(train$x), nrow(targets)))
+  if (anyNA(z)) stopf("the feature prior holds missing values")
+  out <- ntk_complete_z(y, z, NULL, spec$activation, spec$depth,
+                        spec$identity_weight, spec$ridge, ctx$threads,
+                        ctx$verbose)
+  out[, nt + seq_len(nrow(targets)), drop = FALSE]
+}
+
+# Columns [cell_weight ||e_d|| xbar_c / ||xbar_c||; e_d] for the training
+# profiles then the targets.
+mcf7_prior <- function(train, targets, spec, ctx) {
+  ref <- ctx$reference
+  d <- train$design
+  is_ref <- d$cell == ref
+  if (!any(is_ref))
+    stopf("the reference cell line '%s' has no training profile", ref)
+  ref_x <- train$x[, is_ref, drop = FALSE]
+  ref_mean <- rowMeans(ref_x)
+  cell_means <- group_means(train$x, d$cell)
+  cell_dir <- sweep(cell_means, 2L, col_norms(cell_means), "/")
+  all_drug <- c(as.character(d$drug), as.character(targets$drug))
+  all_cell <- c(as.character(d$cell), as.character(targets$cell))
+  missing_cells <- setdiff(unique(all_cell), colnames(cell_dir))
+  if (length(missing_cells) > 0L)
+    stopf("cell line '%s' has no training profile, so the MCF7 prior has no embedding for it",
+          missing_cells[1L])
+  hit <- match(all_drug, as.character(d$drug[is_ref]))
+  e <- matrix(ref_mean, nrow(ref_x), length(all_drug))
+  e[, !is.na(hit)] <- ref_x[, hit[!is.na(hit)]]
+  cw <- cell_dir[, all_cell, drop = FALSE]
+  cw <- sweep(cw, 2L, spec$cell_weight * col_norms(e), "*")
+  rbind(cw, e)
+}
+
+imputation_prior <- function(train, targets, spec, ctx) {
+  imp <- spec$imputation
+  if (inherits(imp, "ntkmc_method")) {
+    pred <- impute_targets(train, targets, imp, ctx)
+  } else {
+    key <- paste(imp$design$cell, imp$design$drug, sep = "\r")
+    want <- paste(targets$cell, targets$drug, sep = "\r")
+    hit <- match(want, key)
+    bad <- which(is.na(hit) | is.na(imp$x[1L, pmax(hit, 1L)]))
+    if (length(bad) > 0L)
+      stopf("'imputation' has no values for drug '%s' in cell line '%s' (%d targets uncovered)",
+            targets$drug[bad[1L]], targets$cell[bad[1L]], length(bad))
+    if (!identical(rownames(imp$x), rownames(train$x)) &&
+        nrow(imp$x) != nrow(train$x))
+      stopf("'imputation' has %d genes but the data have %d", nrow(imp$x),
+            nrow(train$x))
+    pred <- imp$x[, hit, drop = FALSE]
+  }
+  cbind(train$x, pred)
+}
+
+user_prior <- function(train, targets, spec) {
+  all_drug <- c(as.character(train$design$drug), as.character(targets$drug))
+  all_cell <- c(as.character(train$design$cell), as.character(targets$cell))
+  prior <- spec$prior
+  if (is.function(prior)) {
+    z <- prior(all_drug, all_cell, train)
+    z <- check_finite_matrix(z, "the prior function's result")
+    if (nrow(z) != length(all_drug))
+      stopf("the prior function returned %d rows for %d profiles", nrow(z),
+            length(all_drug))
+    return(t(z))
+  }
+  pick <- function(m, key, what) {
+    i <- match(key, rownames(m))
+    if (anyNA(i))
+      stopf("'prior$%s' has no row for %s '%s'", what,
+            if (what == "drug") "drug" else "cell line", key[is.na(i)][1L])
+    m[i, , drop = FALSE]
+  }
+  t(cbind(pick(prior$drug, all_drug, "drug"),
+          pick(prior$cell, all_cell, "cell")))
+}
+
+# One-hot drugs: each cell line's genes x drugs matrix on its own, identity
+# prior (Proposition 2: the shrunk mean over the cell type).
+impute_onehot <- function(train, targets, spec, ctx) {
+  out <- matrix(NA_real_, nrow(train$x), nrow(targets))
+  for (c in unique(as.character(targets$cell))) {
+    cols <- which(train$design$cell == c)
+    if (length(cols) == 0L)
+      stopf("cell line '%s' has no training profile, so the one-hot prior cannot impute it",
+            c)
+    want <- which(targets$cell == c)
+    y <- cbind(train$x[, cols, drop = FALSE],
+               matrix(NA_real_, nrow(train$x), length(want)))
+    filled <- ntk_complete(y, NULL, activation = spec$activation,
+                           depth = spec$depth, ridge = spec$ridge,
+                           threads = ctx$threads)
+    out[, want] <- filled[, length(cols) + seq_along(want)]
+  }
+  out
+}
+
+engines <- list(ntk = impute_ntk, mean = impute_mean)

@@ -1,0 +1,4 @@
+library(testthat)
+library(ntkmc)
+
+test_check("ntkmc")

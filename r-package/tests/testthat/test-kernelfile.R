@@ -1,0 +1,66 @@
+test_that("kernel files round-trip with their description", {
+  set.seed(7)
+  z <- matrix(rnorm(10 * 4), 10, 4)
+  k <- ntk_kernel(z, identity_weight = 1.5, depth = 2)
+  f <- tempfile(fileext = ".ntk")
+  on.exit(unlink(f))
+  expect_identical(ntk_kernel_write(k, f), f)
+  k2 <- ntk_kernel_read(f)
+  expect_identical(c(k2), c(k))
+  d <- attr(k2, "description")
+  expect_identical(d[["kernel"]], "fc")
+  expect_identical(d[["activation"]], "relu")
+  expect_identical(d[["depth"]], "2")
+  expect_identical(d[["identity_weight"]], "1.5")
+  expect_identical(d[["items"]], "10")
+  expect_identical(d[["features"]], "4")
+  expect_match(d[["prior_sha256"]], "^[0-9a-f]{64}$")
+  expect_identical(attr(k2, "dtype"), "double")
+  # float: values rounded to single precision
+  ntk_kernel_write(k, f, dtype = "float")
+  k3 <- ntk_kernel_read(f)
+  expect_identical(attr(k3, "dtype"), "float")
+  expect_equal(c(k3), c(k), tolerance = 1e-7)
+  expect_false(identical(c(k3), c(k)))
+})
+
+test_that("kernel file errors are clear", {
+  f <- tempfile()
+  on.exit(unlink(f))
+  expect_error(ntk_kernel_read(f), "ntk_kernel_read: .*")
+  writeBin(charToRaw("not a kernel file at all, just text"), f)
+  expect_error(ntk_kernel_read(f), "ntk_kernel_read:")
+  k <- ntk_kernel(n = 3)
+  ntk_kernel_write(k, f)
+  raw <- readBin(f, "raw", file.size(f))
+  raw[length(raw)] <- as.raw(bitwXor(as.integer(raw[length(raw)]), 1L))
+  writeBin(raw, f)
+  expect_error(ntk_kernel_read(f), "checksum")
+  expect_error(ntk_kernel_write(matrix(1, 2, 3), f), "square")
+  expect_error(ntk_kernel_write(k, f, description = c(`bad key` = "x")), "keys")
+  expect_error(ntk_kernel_write(k, file.path(tempdir(), "no", "such", "dir")),
+               "ntk_kernel_write:")
+})
+
+test_that("kernel files are shared with the command-line tool", {
+  cli <- Sys.getenv("NTKMC")
+  skip_if(!nzchar(cli) || !file.exists(cli), "NTKMC (the ntkmc tool) not set")
+  set.seed(8)
+  z <- matrix(rnorm(6 * 3), 6, 3)
+  prior <- tempfile(fileext = ".tsv")
+  kf <- tempfile(fileext = ".ntk")
+  on.exit(unlink(c(prior, kf)))
+  write.table(z, prior, sep = "\t", row.names = FALSE, col.names = FALSE)
+  # the tool writes, R reads: same kernel as R computes
+  status <- system2(cli, c("kernel", "compute", "--prior", prior,
+                           "--identity-weight", "1.5", "-o", kf),
+                    stdout = FALSE, stderr = FALSE)
+  skip_if(status != 0L, "this ntkmc tool has other kernel options")
+  k <- ntk_kernel_read(kf)
+  expect_equal(unname(k), unname(ntk_kernel(z, identity_weight = 1.5)), ignore_attr = TRUE,
+               tolerance = 1e-12)
+  # R writes, the tool reads
+  ntk_kernel_write(ntk_kernel(z), kf)
+  out <- system2(cli, c("kernel", "info", kf), stdout = TRUE, stderr = TRUE)
+  expect_true(any(grepl("kernel=fc", out)))
+})
