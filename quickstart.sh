@@ -19,10 +19,14 @@ top=$(pwd)
 mode=${1:-demo}
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# libgimp2.0-dev: the GIMP filter (gimp-plugin/), built when it is there
 build_pkgs=(build-essential autoconf automake libtool pkg-config
             libglib2.0-dev libopenblas-dev libxxhash-dev libpng-dev
-            libjpeg-dev libtiff-dev)
-test_pkgs=(python3 python3-numpy python3-torch valgrind)
+            libjpeg-dev libtiff-dev libgimp2.0-dev)
+# gimp runs the filter's tests headless; xvfb, xauth, imagemagick (import)
+# and x11-utils (xwininfo) photograph its dialog
+test_pkgs=(python3 python3-numpy python3-torch valgrind
+           gimp xvfb xauth imagemagick x11-utils)
 # the R package's suite: R CMD build/check, testthat, the vignette
 r_pkgs=(r-base-dev r-cran-testthat r-cran-knitr r-cran-rmarkdown pandoc
         r-bioc-summarizedexperiment)
