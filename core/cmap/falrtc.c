@@ -27,7 +27,8 @@
  *   Z    -= theta grad f(W);  B += theta;  X = X+
  * L starts at lipschitz0 times the exact constant sum alpha_i / mu_i and
  * never decreases; at the exact constant the test holds in exact
- * arithmetic, so a failure there is rounding and the step is taken.
+ * arithmetic, so the step is taken untested (saving the objective's
+ * three Gram matrices per iteration; f is evaluated once at the end).
  *
  * Storage: the tensor is column-major, genes fastest.  Mode 1 (genes) is the
  * matrix n_genes x (n_drugs n_cells) as stored; mode 3 (cells) is the
@@ -282,10 +283,13 @@ step (Falrtc *f, double **xp, double *z, double **wp, double *grad,
                 w[j] -= grad[j] / L;
               }
           }
-      /* w now holds the trial point X+ */
-      if (!evaluate (f, w, NULL, &fx, error))
+      /* w now holds the trial point X+.  At the exact constant the step
+       * is taken whatever the test says, so f(X+) is not needed: *obj
+       * becomes NaN and the caller evaluates it once at the end. */
+      fx = NAN;
+      if (L < lip_max && !evaluate (f, w, NULL, &fx, error))
         return FALSE;
-      if (fx > fw - gnorm2 / (2.0 * L) && L < lip_max)
+      if (L < lip_max && fx > fw - gnorm2 / (2.0 * L))
         {
           (*n_rejected)++;
           *lip = MIN (L / LINE_SEARCH_SHRINK, lip_max);
@@ -415,6 +419,8 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
           rep.lipschitz = lip;
           rep.converged = rep.rel_change < opt->tol;
         }
+      if (ok && isnan (rep.objective))
+        ok = evaluate (&f, x, NULL, &rep.objective, error);
       if (ok)
         ok = ntkmc_context_report (ctx, 1.0, "done", error);
       if (ok)
