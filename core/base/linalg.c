@@ -133,8 +133,9 @@ extern void dsyevd_ (const char *jobz, const char *uplo, const blasint *n,
                      const blasint *lwork, blasint *iwork,
                      const blasint *liwork, blasint *info, size_t, size_t);
 
-int
-ntkmc_linalg_syevd (size_t n, double *a, size_t lda, double *w)
+/* dsyevd with workspace query; @jobz "V" (vectors into A) or "N". */
+static int
+syevd (const char *jobz, size_t n, double *a, size_t lda, double *w)
 {
   blasint bn = to_blas (n), blda = to_blas (lda), info = 0, lwork = -1;
   blasint liwork = -1, iwq = 0;
@@ -143,19 +144,49 @@ ntkmc_linalg_syevd (size_t n, double *a, size_t lda, double *w)
 
   if (n == 0)
     return 0;
-  dsyevd_ ("V", "L", &bn, a, &blda, w, &wq, &lwork, &iwq, &liwork, &info, 1,
+  dsyevd_ (jobz, "L", &bn, a, &blda, w, &wq, &lwork, &iwq, &liwork, &info, 1,
            1);
   if (info != 0)
     return (int) info;
   lwork = (blasint) wq + 1;
-  liwork = iwq;
+  liwork = MAX (iwq, 1);
   work = g_new (double, (size_t) lwork);
   iwork = g_new (blasint, (size_t) liwork);
-  dsyevd_ ("V", "L", &bn, a, &blda, w, work, &lwork, iwork, &liwork, &info,
+  dsyevd_ (jobz, "L", &bn, a, &blda, w, work, &lwork, iwork, &liwork, &info,
            1, 1);
   g_free (iwork);
   g_free (work);
   return (int) info;
+}
+
+int
+ntkmc_linalg_syevd (size_t n, double *a, size_t lda, double *w)
+{
+  return syevd ("V", n, a, lda, w);
+}
+
+int
+ntkmc_linalg_syevd_values (size_t n, double *a, size_t lda, double *w)
+{
+  return syevd ("N", n, a, lda, w);
+}
+
+extern void dsyrk_ (const char *uplo, const char *trans, const blasint *n,
+                    const blasint *k, const double *alpha, const double *a,
+                    const blasint *lda, const double *beta, double *c,
+                    const blasint *ldc, size_t, size_t);
+
+void
+ntkmc_linalg_syrk (char uplo, char trans, size_t n, size_t k, double alpha,
+                   const double *a, size_t lda, double beta, double *c,
+                   size_t ldc)
+{
+  blasint bn = to_blas (n), bk = to_blas (k), blda = to_ld (lda),
+          bldc = to_ld (ldc);
+
+  if (n == 0)
+    return;
+  dsyrk_ (&uplo, &trans, &bn, &bk, &alpha, a, &blda, &beta, c, &bldc, 1, 1);
 }
 
 extern void dgemv_ (const char *trans, const blasint *m, const blasint *n,

@@ -61,4 +61,14 @@ void ntkmc_linalg_gemv (char trans, size_t m, size_t n, double alpha,
                         const double *a, size_t lda, const double *x,
                         double beta, double *y);
 
+/* C := alpha op(A) op(A)^T + beta C on the @uplo triangle of the n x n C;
+ * op(A) is n x k (trans 'N': A is n x k; 'T': A is k x n). */
+void ntkmc_linalg_syrk (char uplo, char trans, size_t n, size_t k,
+                        double alpha, const double *a, size_t lda,
+                        double beta, double *c, size_t ldc);
+
+/* Eigenvalues only (ascending, into @w) of the symmetric n x n matrix A
+ * (lower triangle read, destroyed) by dsyevd.  Returns LAPACK's info. */
+int ntkmc_linalg_syevd_values (size_t n, double *a, size_t lda, double *w);
+
 #endif

@@ -46,7 +46,36 @@
 #'   cell (or drug) means.  `f = 1` is the pure mean over cell type, the
 #'   paper's baseline; the reference code's script defaults to `f = 0.5`.
 #'
-#' @param method `"ntk"` or `"mean"`.
+#' @section Method `"dnpp"`: drug neighbour profile prediction, the paper's
+#'   baseline as the reference code computes it.  In every cell line the
+#'   Pearson correlations between the training profiles of its drugs are
+#'   computed; the similarity of two drugs is the mean of their correlations
+#'   over the cell lines that measured both.  The profile of drug \eqn{d} in
+#'   cell line \eqn{c} is predicted from the `k` = 10 drugs measured in
+#'   \eqn{c} that are most similar to \eqn{d} (ties: the later drug in the
+#'   data's drug order), weighted by their similarity clipped to \[0, 1\]; if
+#'   all weights are 0, by the mean training profile of \eqn{c}.  The
+#'   reference cell line's profiles take part like any other training
+#'   profile.
+#'
+#' @section Method `"falrtc"`: low-rank tensor completion of the genes x
+#'   drugs x cell lines tensor by FaLRTC (Liu et al., IEEE TPAMI 2013), the
+#'   method of Hodos et al. (2018) that the paper compares with and uses as
+#'   the imputation prior of its best method.  It minimizes the weighted sum
+#'   of the trace norms of the three unfoldings (weights `alpha`, scaled to
+#'   sum 1; smoothing `mu`, default \eqn{5 \alpha_i / \sqrt{I_i}}) with the
+#'   training profiles held fixed, by accelerated gradient descent, until the
+#'   relative change of an iteration falls below `tol` or after `max_iters`
+#'   iterations.  The tensor spans every drug and cell line of the data, so
+#'   memory is about six times the tensor (genes x drugs x cell lines
+#'   doubles).  The report of the last run (iterations, objective,
+#'   convergence) is attached to the predictions as attribute `falrtc`.
+#'   With `cmap_method("ntk", prior = "mixed", imputation =
+#'   cmap_method("falrtc"))` the NTK uses FaLRTC's predictions as the prior
+#'   for dense cell lines and the MCF7 prior for sparse ones, the paper's
+#'   best method.
+#'
+#' @param method `"ntk"`, `"mean"`, `"dnpp"` or `"falrtc"`.
 #' @param prior for `"ntk"`: `"mcf7"`, `"onehot"`, `"imputation"`, `"mixed"`,
 #'   or a user embedding (see below).
 #' @param cell_weight weight of the cell-line part of the MCF7 prior (1.25).
@@ -64,15 +93,24 @@
 #'   [ntk_complete()].
 #' @param f for `"mean"`: weight of the cell-line mean (1 = pure mean over
 #'   cell type).
+#' @param k for `"dnpp"`: the number of neighbour drugs (10).
+#' @param alpha,mu,max_iters,tol for `"falrtc"`: the weights of the genes,
+#'   drugs and cell-line unfoldings (equal), their smoothing parameters (0 =
+#'   \eqn{5 \alpha_i / \sqrt{I_i}}), the iteration cap (500) and the
+#'   relative-change tolerance (1e-5).
 #' @return An object of class `ntkmc_method`.
 #' @examples
 #' cmap_method("ntk", prior = "mcf7")
 #' cmap_method("mean", f = 0.5)
+#' cmap_method("dnpp", k = 10)
+#' cmap_method("ntk", prior = "mixed", imputation = cmap_method("falrtc"))
 #' @export
-cmap_method <- function(method = c("ntk", "mean"), prior = "mcf7",
-                        cell_weight = 1.25, identity_weight = 1.5,
-                        threshold = 150L, imputation = NULL,
-                        activation = "relu", depth = 1L, ridge = 0, f = 1) {
+cmap_method <- function(method = c("ntk", "mean", "dnpp", "falrtc"),
+                        prior = "mcf7", cell_weight = 1.25,
+                        identity_weight = 1.5, threshold = 150L,
+                        imputation = NULL, activation = "relu", depth = 1L,
+                        ridge = 0, f = 1, k = 10L, alpha = c(1, 1, 1) / 3,
+                        mu = c(0, 0, 0), max_iters = 500L, tol = 1e-5) {
   method <- match.arg(method)
   spec <- list(method = method)
   if (method == "ntk") {
@@ -106,8 +144,15 @@ cmap_method <- function(method = c("ntk", "mean"), prior = "mcf7",
         imputation <- cmap_data(imputation)
       spec$imputation <- imputation
     }
-  } else {
+  } else if (method == "mean") {
     spec$f <- check_number(f, "f", 0, 1)
+  } else if (method == "dnpp") {
+    spec$k <- check_count(k, "k", 1L)
+  } else {
+    spec$alpha <- check_weights(alpha, "alpha", positive_sum = TRUE)
+    spec$mu <- check_weights(mu, "mu", positive_sum = FALSE)
+    spec$max_iters <- check_count(max_iters, "max_iters", 0L)
+    spec$tol <- check_number(tol, "tol", 0)
   }
   spec$threshold <- check_count(threshold, "threshold", 1L)
   structure(spec, class = "ntkmc_method")
@@ -115,6 +160,12 @@ cmap_method <- function(method = c("ntk", "mean"), prior = "mcf7",
 
 #' @export
 format.ntkmc_method <- function(x, ...) {
+  if (x$method == "dnpp")
+    return(sprintf("DNPP (k = %d)", x$k))
+  if (x$method == "falrtc")
+    return(sprintf("FaLRTC (alpha %s, tol %g, at most %d iterations)",
+                   paste(format(x$alpha / sum(x$alpha), digits = 3),
+                         collapse = "/"), x$tol, x$max_iters))
   if (x$method == "mean")
     return(if (x$f == 1) "mean over cell type"
            else sprintf("mean over cell type and drug (f = %g)", x$f))
@@ -299,4 +350,50 @@ impute_onehot <- function(train, targets, spec, ctx) {
   out
 }
 
-engines <- list(ntk = impute_ntk, mean = impute_mean)
+# Three non-negative finite numbers (alpha, mu of FaLRTC).
+check_weights <- function(x, name, positive_sum) {
+  if (!is.numeric(x) || length(x) != 3L || any(!is.finite(x)) || any(x < 0))
+    stopf("'%s' must be 3 finite numbers >= 0 (genes, drugs, cell lines)",
+          name)
+  if (positive_sum && sum(x) <= 0)
+    stopf("'%s' must have a positive entry", name)
+  as.double(x)
+}
+
+# The training data as a genes x drugs x cell lines tensor over all drug and
+# cell-line levels, with the drugs x cell lines matrix of measured profiles
+# (unmeasured profiles hold 0; the C code never reads them).
+cmap_tensor <- function(train) {
+  d <- train$design
+  nd <- nlevels(d$drug)
+  nc <- nlevels(d$cell)
+  slot <- as.integer(d$drug) + nd * (as.integer(d$cell) - 1L)
+  y <- matrix(0, nrow(train$x), nd * nc)
+  y[, slot] <- train$x
+  dim(y) <- c(nrow(train$x), nd, nc)
+  observed <- matrix(FALSE, nd, nc)
+  observed[slot] <- TRUE
+  list(y = y, observed = observed, slot = function(drug, cell)
+    as.integer(drug) + nd * (as.integer(cell) - 1L))
+}
+
+impute_dnpp <- function(train, targets, spec, ctx) {
+  tt <- cmap_tensor(train)
+  .Call(C_dnpp, tt$y, tt$observed, as.integer(targets$drug),
+        as.integer(targets$cell), spec$k, ctx$threads, ctx$verbose)
+}
+
+impute_falrtc <- function(train, targets, spec, ctx) {
+  tt <- cmap_tensor(train)
+  filled <- .Call(C_falrtc, tt$y, tt$observed, spec$alpha, spec$mu,
+                  spec$max_iters, spec$tol, ctx$threads, ctx$verbose)
+  report <- attr(filled, "report")
+  g <- dim(filled)[1L]
+  dim(filled) <- c(g, length(filled) %/% g)
+  out <- filled[, tt$slot(targets$drug, targets$cell), drop = FALSE]
+  attr(out, "falrtc") <- report
+  out
+}
+
+engines <- list(ntk = impute_ntk, mean = impute_mean, dnpp = impute_dnpp,
+                falrtc = impute_falrtc)

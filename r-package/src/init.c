@@ -25,6 +25,8 @@ static const R_CallMethodDef call_entries[] = {
   CALLDEF ("kappa", C_kappa, 3),
   CALLDEF ("kernel_write", C_kernel_write, 4),
   CALLDEF ("kernel_read", C_kernel_read, 1),
+  CALLDEF ("dnpp", C_dnpp, 7),
+  CALLDEF ("falrtc", C_falrtc, 8),
   { NULL, NULL, 0 }
 };
 

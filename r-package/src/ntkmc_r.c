@@ -30,12 +30,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-typedef struct {
-  int verbose;
-  double last_fraction;
-  const char *last_message;
-} Progress;
-
 static void
 check_interrupt (void *unused)
 {
@@ -51,7 +45,7 @@ interrupt_pending (void)
   return !R_ToplevelExec (check_interrupt, NULL);
 }
 
-static gboolean
+gboolean
 on_progress (double fraction, const char *message, gpointer data)
 {
   Progress *pr = data;
@@ -72,7 +66,7 @@ on_progress (double fraction, const char *message, gpointer data)
  * progress callback, the interrupt has been consumed by R_ToplevelExec, so
  * it is reported as the error "interrupted by the user".  Frees @error;
  * does not return. */
-static void NORET
+void NORET
 raise_gerror (const char *what, GError *error)
 {
   char buf[2048];
@@ -86,7 +80,7 @@ raise_gerror (const char *what, GError *error)
   Rf_error ("%s: %s", what, buf);
 }
 
-static const char *
+const char *
 string_arg (SEXP x, const char *name)
 {
   if (!Rf_isString (x) || XLENGTH (x) != 1 || STRING_ELT (x, 0) == NA_STRING)
@@ -94,7 +88,7 @@ string_arg (SEXP x, const char *name)
   return Rf_translateCharUTF8 (STRING_ELT (x, 0));
 }
 
-static double
+double
 real_arg (SEXP x, const char *name)
 {
   if (!Rf_isReal (x) || XLENGTH (x) != 1 || ISNAN (REAL (x)[0]))
@@ -102,7 +96,7 @@ real_arg (SEXP x, const char *name)
   return REAL (x)[0];
 }
 
-static int
+int
 int_arg (SEXP x, const char *name)
 {
   if (!Rf_isInteger (x) || XLENGTH (x) != 1 || INTEGER (x)[0] == NA_INTEGER)

@@ -4,6 +4,22 @@
 #define NTKMC_R_H
 
 #include <Rinternals.h>
+#include <ntkmc/ntkmc.h>
+
+/* Helpers of ntkmc_r.c shared by the other glue files. */
+typedef struct {
+  int verbose;
+  double last_fraction;
+  const char *last_message;
+} Progress;
+
+/* The progress callback: prints when verbose, polls interrupts. */
+gboolean on_progress (double fraction, const char *message, gpointer data);
+/* Raises @error as an R error naming @what; frees it; does not return. */
+void NORET raise_gerror (const char *what, GError *error);
+const char *string_arg (SEXP x, const char *name);
+double real_arg (SEXP x, const char *name);
+int int_arg (SEXP x, const char *name);
 
 SEXP C_ntk_gram (SEXP z, SEXP n_items, SEXP activation, SEXP depth,
                  SEXP identity_weight, SEXP threads);
@@ -13,5 +29,9 @@ SEXP C_ntk_complete (SEXP y, SEXP z, SEXP k, SEXP activation, SEXP depth,
 SEXP C_kappa (SEXP xi, SEXP activation, SEXP depth);
 SEXP C_kernel_write (SEXP path, SEXP k, SEXP description, SEXP dtype);
 SEXP C_kernel_read (SEXP path);
+SEXP C_dnpp (SEXP y, SEXP observed, SEXP drug, SEXP cell, SEXP k,
+             SEXP threads, SEXP verbose);
+SEXP C_falrtc (SEXP y, SEXP observed, SEXP alpha, SEXP mu, SEXP max_iters,
+               SEXP tol, SEXP threads, SEXP verbose);
 
 #endif

@@ -1237,6 +1237,176 @@ NtkmcImage *ntkmc_inpaint (NtkmcContext *ctx, const NtkmcCntk *k,
 const char *ntkmc_inpaint_choose_arch (const guint8 *missing, size_t width,
                                        size_t height, size_t *hole_depth);
 
+/* ------------------------------------------------ CMAP baselines (tensor) */
+
+/*
+ * The drug-screening baselines the paper compares with: DNPP and FaLRTC.
+ * Both work on a CMAP tensor of n_genes x n_drugs x n_cells doubles stored
+ * column-major, genes fastest: entry (g, d, c) is
+ *   y[g + n_genes * (d + n_drugs * c)],
+ * so the profile (gene fibre) of drug d in cell line c is the n_genes
+ * contiguous doubles at y + n_genes * (d + n_drugs * c).  A profile is
+ * measured as a whole or not at all: @observed is an n_drugs x n_cells byte
+ * matrix, column-major (observed[d + n_drugs * c] != 0: measured).  The
+ * values of unmeasured profiles are never read (they may hold NaN); measured
+ * ones must be finite.
+ */
+
+/**
+ * NTKMC_DNPP_DEFAULT_K:
+ *
+ * The number of neighbours of the reference code (dnpp.py, -n 10).
+ */
+#define NTKMC_DNPP_DEFAULT_K 10
+
+/**
+ * NtkmcDnppOptions:
+ * @k: neighbours per prediction, >= 1 (default 10).
+ */
+typedef struct {
+  size_t k;
+} NtkmcDnppOptions;
+
+void ntkmc_dnpp_options_init (NtkmcDnppOptions *opt);
+
+/**
+ * NtkmcDnppReport:
+ * @n_pairs: drug pairs with a defined similarity (measured together in at
+ *   least one cell line), counting (d1, d2) and (d2, d1) once.
+ * @n_fallback: targets predicted by the cell line's mean profile (no
+ *   candidate neighbour with a positive weight).
+ * @seconds_similarity: wall time of the correlations.
+ * @seconds_predict: wall time of the predictions.
+ */
+typedef struct {
+  size_t n_pairs;
+  size_t n_fallback;
+  double seconds_similarity;
+  double seconds_predict;
+} NtkmcDnppReport;
+
+/**
+ * ntkmc_dnpp:
+ * @ctx: the context.
+ * @opt: (nullable): NULL = defaults.
+ * @n_genes, @n_drugs, @n_cells: the tensor's shape.
+ * @y: the tensor (see above); measured profiles finite.
+ * @observed: n_drugs x n_cells, non-zero = the profile is measured.
+ * @n_targets: profiles to predict.
+ * @target_drug, @target_cell: (array length=n_targets): their drug and cell
+ *   indices (from 0).  A target may be measured; its own profile is then
+ *   left out of its prediction.
+ * @out: (out): n_genes x n_targets, column-major: column t is the predicted
+ *   profile of target t.
+ * @report: (out) (nullable).
+ *
+ * Drug neighbour profile prediction (DNPP), as in the reference code
+ * (dnpp.py).  In every cell line c, corr_c(d1, d2) is the Pearson
+ * correlation over genes of the measured profiles of d1 and d2 in c (a
+ * profile with zero variance has no correlation).  sim(d1, d2) is the mean
+ * of corr_c(d1, d2) over the cell lines where both are measured, undefined
+ * if there is none.  For the target (d, c) the candidates are the drugs
+ * d' != d measured in c with sim(d, d') defined; the k of them with the
+ * largest similarity are kept, ties broken by the larger drug index (the
+ * reference's (similarity, drug) tuple order).  With weights
+ * w = clip(sim, 0, 1), the prediction is sum w y(d', c) / sum w, or the mean
+ * of the measured profiles of c (d's own left out) when sum w = 0.
+ *
+ * Memory: two n_drugs x n_drugs matrices (similarity sums and counts) and
+ * one cell line's normalized profiles.
+ *
+ * Returns: TRUE on success; on failure (a bad index, a non-finite measured
+ *   value, a target whose cell line has no other measured profile, nothing
+ *   measured, cancellation) sets @error and leaves @out untouched.
+ */
+gboolean ntkmc_dnpp (NtkmcContext *ctx, const NtkmcDnppOptions *opt,
+                     size_t n_genes, size_t n_drugs, size_t n_cells,
+                     const double *y, const guint8 *observed,
+                     size_t n_targets, const size_t *target_drug,
+                     const size_t *target_cell, double *out,
+                     NtkmcDnppReport *report, GError **error);
+
+/**
+ * NtkmcFalrtcOptions:
+ * @alpha: weights of the trace norms of the mode-1 (genes), mode-2 (drugs)
+ *   and mode-3 (cell lines) unfoldings, >= 0, not all 0; they are scaled to
+ *   sum to 1.  Default 1/3 each.
+ * @mu: smoothing parameters, > 0; 0 = the default 5 alpha_i / sqrt(I_i)
+ *   (I_i the size of mode i, alpha_i after scaling), Liu et al.'s choice.
+ * @max_iters: iteration cap (default 500).
+ * @tol: stop when ||X_k+1 - X_k||_F / ||X_k||_F < tol (default 1e-5).
+ * @lipschitz0: the line search's first Lipschitz estimate, as a fraction
+ *   of the exact constant sum alpha_i / mu_i, in (0, 1] (default 1/64).
+ */
+typedef struct {
+  double alpha[3];
+  double mu[3];
+  int max_iters;
+  double tol;
+  double lipschitz0;
+} NtkmcFalrtcOptions;
+
+void ntkmc_falrtc_options_init (NtkmcFalrtcOptions *opt);
+
+/**
+ * NtkmcFalrtcReport:
+ * @iters: iterations done.
+ * @objective: the smoothed objective sum alpha_i f_mu_i(X_(i)) at the
+ *   result; @objective0 at the start.
+ * @rel_change: the last relative change.
+ * @converged: TRUE when @rel_change fell below the tolerance.
+ * @n_line_search: objective evaluations that the line search rejected.
+ * @lipschitz: the final Lipschitz estimate; @lipschitz_max the exact one.
+ * @mu: the smoothing parameters used.
+ * @seconds: wall time.
+ */
+typedef struct {
+  int iters;
+  double objective;
+  double objective0;
+  double rel_change;
+  gboolean converged;
+  int n_line_search;
+  double lipschitz;
+  double lipschitz_max;
+  double mu[3];
+  double seconds;
+} NtkmcFalrtcReport;
+
+/**
+ * ntkmc_falrtc:
+ * @ctx: the context.
+ * @opt: (nullable): NULL = defaults.
+ * @n_genes, @n_drugs, @n_cells: the tensor's shape.
+ * @y: the tensor (see above); measured profiles finite.
+ * @observed: n_drugs x n_cells, non-zero = the profile is measured.
+ * @out: (out): the completed tensor, same shape and order as @y; measured
+ *   profiles are copied from @y bit for bit.  May equal @y.
+ * @report: (out) (nullable).
+ *
+ * Low-rank tensor completion by FaLRTC (Liu, Musialski, Wonka & Ye, IEEE
+ * TPAMI 2013): minimizes sum_i alpha_i ||X_(i)||_* subject to X = Y on the
+ * measured profiles, each trace norm smoothed with parameter mu_i, by
+ * Nesterov's accelerated gradient method with an adaptive Lipschitz line
+ * search.  Unmeasured profiles start at the mean measured profile.
+ * docs/numerics.md gives the algorithm and its cost: per iteration and
+ * line-search trial, three Gram matrices of the unfoldings (the smaller
+ * side), their eigendecompositions, and three products with the tensor.
+ *
+ * Memory: four tensor-sized work arrays (iterate, auxiliary sequence,
+ * search point, gradient/trial point) plus the Gram matrices.
+ *
+ * Returns: TRUE on success (also when the iteration cap stops it before
+ *   the tolerance: see @report->converged); on failure (bad shape or
+ *   options, nothing measured, a non-finite measured value, an
+ *   eigensolver failure, cancellation) sets @error and leaves @out
+ *   untouched.
+ */
+gboolean ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
+                       size_t n_genes, size_t n_drugs, size_t n_cells,
+                       const double *y, const guint8 *observed, double *out,
+                       NtkmcFalrtcReport *report, GError **error);
+
 G_END_DECLS
 
 #endif /* NTKMC_H */
