@@ -25,6 +25,8 @@ static const R_CallMethodDef call_entries[] = {
   CALLDEF ("kappa", C_kappa, 3),
   CALLDEF ("kernel_write", C_kernel_write, 4),
   CALLDEF ("kernel_read", C_kernel_read, 1),
+  CALLDEF ("gct_read", C_gct_read, 4),
+  CALLDEF ("gct_write", C_gct_write, 7),
   { NULL, NULL, 0 }
 };
 

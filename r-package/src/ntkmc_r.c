@@ -72,7 +72,7 @@ on_progress (double fraction, const char *message, gpointer data)
  * progress callback, the interrupt has been consumed by R_ToplevelExec, so
  * it is reported as the error "interrupted by the user".  Frees @error;
  * does not return. */
-static void NORET
+void NORET
 raise_gerror (const char *what, GError *error)
 {
   char buf[2048];
@@ -86,7 +86,7 @@ raise_gerror (const char *what, GError *error)
   Rf_error ("%s: %s", what, buf);
 }
 
-static const char *
+const char *
 string_arg (SEXP x, const char *name)
 {
   if (!Rf_isString (x) || XLENGTH (x) != 1 || STRING_ELT (x, 0) == NA_STRING)

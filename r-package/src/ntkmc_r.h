@@ -4,6 +4,8 @@
 #define NTKMC_R_H
 
 #include <Rinternals.h>
+#include <R_ext/Error.h>
+#include <glib.h>
 
 SEXP C_ntk_gram (SEXP z, SEXP n_items, SEXP activation, SEXP depth,
                  SEXP identity_weight, SEXP threads);
@@ -13,5 +15,13 @@ SEXP C_ntk_complete (SEXP y, SEXP z, SEXP k, SEXP activation, SEXP depth,
 SEXP C_kappa (SEXP xi, SEXP activation, SEXP depth);
 SEXP C_kernel_write (SEXP path, SEXP k, SEXP description, SEXP dtype);
 SEXP C_kernel_read (SEXP path);
+SEXP C_gct_read (SEXP path, SEXP rid, SEXP cid, SEXP meta_only);
+SEXP C_gct_write (SEXP path, SEXP mat, SEXP row_ids, SEXP col_ids,
+                  SEXP rdesc, SEXP cdesc, SEXP format);
+
+/* Shared glue (ntkmc_r.c): raises @error as an R error after freeing it;
+ * a single string argument, translated to UTF-8. */
+void NORET raise_gerror (const char *what, GError *error);
+const char *string_arg (SEXP x, const char *name);
 
 #endif

@@ -21,7 +21,8 @@ base/context.c base/context.h base/dual.c base/dual.h base/error.c
 base/linalg.c base/linalg.h base/memory.c base/memory.h base/timer.h
 ntk/gram.c ntk/gram.h
 solve/complete.c
-kernelfile/kernelfile.c"
+kernelfile/kernelfile.c
+cmap/gct.c cmap/gct-private.h cmap/gct-text.c cmap/gctx.c"
 
 rm -rf "$stage"
 mkdir -p "$stage"
