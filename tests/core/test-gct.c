@@ -526,6 +526,96 @@ out:
   g_free (src);
 }
 
+#ifdef HAVE_HDF5
+#include <hdf5.h>
+
+/* Creates dataset @prefix@path of @type over @rank x @dims and writes
+ * @buf (in memory type @mtype) into it. */
+static void
+hand_dataset (hid_t f, const char *prefix, const char *path, hid_t type,
+              hid_t mtype, int rank, const hsize_t *dims, const void *buf)
+{
+  hid_t lcpl = H5Pcreate (H5P_LINK_CREATE);
+  hid_t space = H5Screate_simple (rank, dims, NULL);
+  char *name = g_strconcat (prefix, path, NULL);
+  hid_t ds;
+
+  H5Pset_create_intermediate_group (lcpl, 1);
+  ds = H5Dcreate2 (f, name, type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  g_assert_cmpint (ds, >=, 0);
+  g_assert_cmpint (H5Dwrite (ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf),
+                   >=, 0);
+  H5Dclose (ds);
+  H5Sclose (space);
+  H5Pclose (lcpl);
+  g_free (name);
+}
+
+/* Writes a small GCTX by hand: 3 rows x 2 columns, float32 values
+ * v(i, j) = 10 j + i, under @prefix ("/0" or ""), row ids as
+ * variable-length strings, column ids SPACEPAD fixed-length; @n_col_ids
+ * column ids (2 = consistent). */
+static void
+write_hand_gctx (const char *path, const char *prefix, hsize_t n_col_ids)
+{
+  hid_t f = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hsize_t mdims[2] = { 2, 3 }, rdims[1] = { 3 };
+  float vals[6] = { 0, 1, 2, 10, 11, 12 };
+  const char *rids[3] = { "r1", "r2", "r3" };
+  const char cids[3 * 4] = { 'c', '1', ' ', ' ', 'c', '2', ' ', ' ',
+                             'c', '3', ' ', ' ' };
+  hid_t vstr = H5Tcopy (H5T_C_S1), fstr = H5Tcopy (H5T_C_S1);
+
+  H5Tset_size (vstr, H5T_VARIABLE);
+  H5Tset_size (fstr, 4);
+  H5Tset_strpad (fstr, H5T_STR_SPACEPAD);
+  hand_dataset (f, prefix, "/DATA/0/matrix", H5T_IEEE_F32LE,
+                H5T_NATIVE_FLOAT, 2, mdims, vals);
+  hand_dataset (f, prefix, "/META/ROW/id", vstr, vstr, 1, rdims, rids);
+  hand_dataset (f, prefix, "/META/COL/id", fstr, fstr, 1, &n_col_ids, cids);
+  H5Tclose (vstr);
+  H5Tclose (fstr);
+  H5Fclose (f);
+}
+
+/* Layouts met outside CMap's own files: no /0 prefix, float32,
+ * variable-length and space-padded ids; and ids that disagree with the
+ * matrix's shape. */
+static void
+test_hand_gctx (Fixture *f, gconstpointer data)
+{
+  char *p = g_build_filename (f->dir, "hand.gctx", NULL);
+  const char *prefixes[2] = { "/0", "" };
+  const char *cols[1] = { "c2" };
+  NtkmcGctReadOptions opt;
+  NtkmcGct *g;
+  unsigned k;
+
+  (void) data;
+  for (k = 0; k < 2; k++)
+    {
+      write_hand_gctx (p, prefixes[k], 2);
+      g = read_ok (p, NULL);
+      g_assert_cmpuint (ntkmc_gct_get_n_rows (g), ==, 3);
+      g_assert_cmpuint (ntkmc_gct_get_n_cols (g), ==, 2);
+      g_assert_cmpstr (ntkmc_gct_peek_row_ids (g)[2], ==, "r3");
+      g_assert_cmpstr (ntkmc_gct_peek_col_ids (g)[1], ==, "c2");
+      g_assert_cmpfloat (ntkmc_gct_peek_values (g)[1 + 1 * 3], ==, 11);
+      ntkmc_gct_free (g);
+      ntkmc_gct_read_options_init (&opt);
+      opt.col_ids = cols;
+      opt.n_col_ids = 1;
+      g = read_ok (p, &opt);
+      g_assert_cmpfloat (ntkmc_gct_peek_values (g)[2], ==, 12);
+      ntkmc_gct_free (g);
+    }
+  write_hand_gctx (p, "/0", 3);
+  read_fails (p, NTKMC_ERROR_FORMAT, "not a 1-D dataset of length 2");
+  g_unlink (p);
+  g_free (p);
+}
+#endif
+
 /* Text that GCT cannot hold is refused before anything is written;
  * duplicate ids are refused by ntkmc_gct_new(). */
 static void
@@ -574,5 +664,9 @@ main (int argc, char **argv)
               test_broken_gctx, test_dir_teardown);
   g_test_add ("/gct/errors/write", Fixture, NULL, test_dir_setup,
               test_write_errors, test_dir_teardown);
+#ifdef HAVE_HDF5
+  g_test_add ("/gct/errors/hand-gctx", Fixture, NULL, test_dir_setup,
+              test_hand_gctx, test_dir_teardown);
+#endif
   return g_test_run ();
 }
