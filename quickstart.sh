@@ -19,10 +19,11 @@ top=$(pwd)
 mode=${1:-demo}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# libgimp2.0-dev: the GIMP filter (gimp-plugin/), built when it is there
+# libgimp2.0-dev: the GIMP filter (gimp-plugin/), built when it is there;
+# libhdf5-dev: CMap's GCTX files (GCT text needs only zlib)
 build_pkgs=(build-essential autoconf automake libtool pkg-config
             libglib2.0-dev libopenblas-dev libxxhash-dev libpng-dev
-            libjpeg-dev libtiff-dev libgimp2.0-dev)
+            libjpeg-dev libtiff-dev zlib1g-dev libhdf5-dev libgimp2.0-dev)
 # gimp runs the filter's tests headless; xvfb, xauth, imagemagick (import)
 # and x11-utils (xwininfo) photograph its dialog
 test_pkgs=(python3 python3-numpy python3-torch valgrind

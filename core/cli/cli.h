@@ -26,6 +26,7 @@ int ntkmc_cli_complete (int argc, char **argv);
 int ntkmc_cli_kernel (int argc, char **argv);
 int ntkmc_cli_demo (int argc, char **argv);
 int ntkmc_cli_inpaint (int argc, char **argv);
+int ntkmc_cli_gct (int argc, char **argv);
 int ntkmc_cli_kernel_row (int argc, char **argv);
 int ntkmc_cli_kernel_heatmap (int argc, char **argv);
 

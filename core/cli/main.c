@@ -18,6 +18,7 @@ static const char usage[] =
   "  complete   complete a matrix with missing values (TSV/CSV) with the NTK\n"
   "  inpaint    fill the masked pixels of an image with the convolutional NTK\n"
   "  kernel     compute, inspect and export kernel files (kernel --help)\n"
+  "  gct        inspect, subset and convert CMap GCT / GCTX files (gct --help)\n"
   "  demo       run a small self-contained drug-screening completion demo\n"
   "\n"
   "Run 'ntkmc COMMAND --help' for the options of a command.\n";
@@ -69,6 +70,8 @@ main (int argc, char **argv)
     return ntkmc_cli_run (ntkmc_cli_kernel, argc, argv);
   if (strcmp (argv[1], "inpaint") == 0)
     return ntkmc_cli_run (ntkmc_cli_inpaint, argc, argv);
+  if (strcmp (argv[1], "gct") == 0)
+    return ntkmc_cli_run (ntkmc_cli_gct, argc, argv);
   if (strcmp (argv[1], "demo") == 0)
     return ntkmc_cli_run (ntkmc_cli_demo, argc, argv);
   fprintf (stderr, "ntkmc: unknown command '%s'\n\n%s", argv[1], usage);

@@ -4,6 +4,7 @@
 #define NTKMC_R_H
 
 #include <Rinternals.h>
+#include <R_ext/Error.h>
 #include <ntkmc/ntkmc.h>
 
 /* Helpers of ntkmc_r.c shared by the other glue files. */
@@ -33,5 +34,8 @@ SEXP C_dnpp (SEXP y, SEXP observed, SEXP drug, SEXP cell, SEXP k,
              SEXP threads, SEXP verbose);
 SEXP C_falrtc (SEXP y, SEXP observed, SEXP alpha, SEXP mu, SEXP max_iters,
                SEXP tol, SEXP threads, SEXP verbose);
+SEXP C_gct_read (SEXP path, SEXP rid, SEXP cid, SEXP meta_only);
+SEXP C_gct_write (SEXP path, SEXP mat, SEXP row_ids, SEXP col_ids,
+                  SEXP rdesc, SEXP cdesc, SEXP format);
 
 #endif

@@ -22,7 +22,8 @@ base/linalg.c base/linalg.h base/memory.c base/memory.h base/timer.h
 ntk/gram.c ntk/gram.h
 solve/complete.c
 kernelfile/kernelfile.c
-cmap/cmap-private.h cmap/tensor.c cmap/dnpp.c cmap/falrtc.c"
+cmap/cmap-private.h cmap/tensor.c cmap/dnpp.c cmap/falrtc.c
+cmap/gct.c cmap/gct-private.h cmap/gct-text.c cmap/gctx.c"
 
 rm -rf "$stage"
 mkdir -p "$stage"

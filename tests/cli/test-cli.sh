@@ -34,7 +34,7 @@ cell() { awk -F'[\t,]' -v r="$2" -v c="$3" 'NR == r { print $c }' "$1"; }
 
 # ---- help and usage
 check "ntkmc --help" "$NTKMC" --help
-for sub in "complete" "kernel compute" "kernel info" "kernel export" "demo"; do
+for sub in "complete" "kernel compute" "kernel info" "kernel export" "gct info" "gct convert" "demo"; do
   # shellcheck disable=SC2086
   if "$NTKMC" $sub --help >"$work/out.txt" 2>&1 && grep -q -- "--help" "$work/out.txt" \
      && grep -q "Usage:" "$work/out.txt"; then ok "ntkmc $sub --help"
@@ -193,6 +193,35 @@ fails_with "depth 0 is refused" 1 "depth 0" "$NTKMC" complete --depth 0 b.tsv -o
 fails_with "unknown activation is a usage error" 2 "unknown activation 'tanh'" "$NTKMC" complete --activation tanh b.tsv -o out12.tsv
 fails_with "--kernel with --prior is a usage error" 2 "already fixes" "$NTKMC" complete --kernel k.nkf --prior prior.tsv b.tsv -o out13.tsv
 fails_with "missing input file" 1 "nonexistent.tsv" "$NTKMC" complete nonexistent.tsv -o out10.tsv
+
+# ---- CMap GCT / GCTX files (the real fixtures, when present)
+cmap=${NTKMC_CMAP_DATA:-}
+printf '#1.3\n2\t2\t1\t1\nid\tsym\tS1\tS2\ndose\tna\t10\t-666\ng1\tA\t1.5\tNaN\ng2\tB\t-2\t0.25\n' >small.gctx
+check "gct info on a text file named .gctx" "$NTKMC" gct info small.gctx
+if grep -q "format: gct1.3" out.txt && grep -q "rows: 2" out.txt; then ok "gct info reports format and shape"
+else not_ok "gct info reports format and shape" "$(cat out.txt)"; fi
+printf 'S2\n' >cids.txt
+check "gct convert with --cid-file" "$NTKMC" gct convert --cid-file cids.txt small.gctx sub.gct
+if [ "$(sed -n 2p sub.gct)" = "$(printf '2\t1\t1\t1')" ] && [ "$(cell sub.gct 5 3)" = "NaN" ] \
+   && [ "$(cell sub.gct 6 3)" = "0.25" ] && [ "$(cell sub.gct 4 3)" = "-666" ]; then ok "gct convert keeps the asked column"
+else not_ok "gct convert keeps the asked column" "$(cat sub.gct)"; fi
+printf 'nope\n' >bad-ids.txt
+fails_with "gct convert: unknown column id" 1 "'nope' not found" "$NTKMC" gct convert --cid-file bad-ids.txt small.gctx x.gct
+fails_with "gct info: not a GCT file" 1 "not a GCT file" "$NTKMC" gct info cids.txt
+fails_with "gct: unknown subcommand" 2 "unknown subcommand" "$NTKMC" gct frobnicate
+if [ -n "$cmap" ] && [ -f "$cmap/cmapR_modzs_n272x978.gctx" ] && "$NTKMC" gct info "$cmap/cmapR_modzs_n272x978.gctx" >info.txt 2>&1; then
+  printf '200814_at\n222103_at\n' >rids.txt
+  check "gct convert GCTX -> GCTX subset" "$NTKMC" gct convert --rid-file rids.txt "$cmap/cmapR_modzs_n272x978.gctx" sub.gctx
+  check "gct convert GCTX subset -> GCT" "$NTKMC" gct convert sub.gctx sub2.gct
+  if [ "$(sed -n 2p sub2.gct | cut -f1-2)" = "$(printf '2\t272')" ] && [ "$(cell sub2.gct 19 1)" = "200814_at" ] && [ "$(cell sub2.gct 20 1)" = "222103_at" ]; then
+    ok "a GCTX subset converts to GCT with its rows in order"
+  else not_ok "a GCTX subset converts to GCT with its rows in order" "$(head -c 300 sub2.gct)"; fi
+  check "gct convert GCT.gz -> GCTX" "$NTKMC" gct convert "$cmap/cmapR_modzs_n272x978.gct.gz" from-text.gctx
+  check "gct info on the written GCTX" "$NTKMC" gct info from-text.gctx
+  if grep -q "columns: 272" out.txt; then ok "the written GCTX has 272 columns"; else not_ok "the written GCTX has 272 columns" "$(cat out.txt)"; fi
+else
+  echo "# CMap fixtures or GCTX support not available: GCTX CLI tests skipped"
+fi
 
 # ---- the demo, and its files through "ntkmc complete"
 if "$NTKMC" demo --output-dir demo >demo.txt 2>&1 && grep -q "reference-cell prior" demo.txt; then

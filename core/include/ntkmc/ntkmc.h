@@ -615,6 +615,190 @@ gboolean ntkmc_table_write (const char *path, const NtkmcTable *like,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcTable, ntkmc_table_free)
 
+/* ------------------------------------------------------- CMap GCT / GCTX */
+
+/**
+ * NtkmcGct:
+ *
+ * A CMap (Connectivity Map / LINCS L1000) expression matrix with its ids and
+ * metadata, as stored in GCT 1.2 / 1.3 text and GCTX (HDF5) files
+ * (docs/cmap-formats.md): n_rows genes (or probes) x n_cols signatures or
+ * samples.  Values are held column-major (ld = n_rows), so one signature is
+ * contiguous; NaN is a missing value.  Every id and metadata value is kept
+ * as the bytes of the file (CMap metadata holds Latin-1 bytes such as 0xB5,
+ * never assume UTF-8); a metadata value that is missing is a NULL entry.
+ */
+typedef struct _NtkmcGct NtkmcGct;
+
+/**
+ * NtkmcGctFormat:
+ * @NTKMC_GCT_FORMAT_AUTO: reading: sniff the content (an HDF5 signature at
+ *   offset 0, 512, 1024, 2048... makes GCTX, else the text header decides);
+ *   writing: by the file name (".gctx" = GCTX, else GCT 1.3).
+ * @NTKMC_GCT_FORMAT_GCT12: GCT 1.2 text (ids, a Description column, no
+ *   column metadata).
+ * @NTKMC_GCT_FORMAT_GCT13: GCT 1.3 text (row and column metadata).
+ * @NTKMC_GCT_FORMAT_GCTX: GCTX, HDF5 (needs a library built with HDF5).
+ */
+typedef enum {
+  NTKMC_GCT_FORMAT_AUTO,
+  NTKMC_GCT_FORMAT_GCT12,
+  NTKMC_GCT_FORMAT_GCT13,
+  NTKMC_GCT_FORMAT_GCTX
+} NtkmcGctFormat;
+
+/** Returns: "auto", "gct1.2", "gct1.3" or "gctx". */
+const char *ntkmc_gct_format_to_string (NtkmcGctFormat format);
+
+/**
+ * NtkmcGctReadOptions:
+ * @row_ids: (nullable): the rows to read, by id, in the order wanted
+ *   (e.g. the 978 landmark genes); NULL = every row in file order.
+ * @n_row_ids: the length of @row_ids.
+ * @col_ids: (nullable): likewise for the columns (signature ids).
+ * @n_col_ids: the length of @col_ids.
+ * @meta_only: read ids and metadata only; the values are then NULL.
+ *
+ * A requested id that the file lacks, or one asked for twice, is an error
+ * naming it.
+ */
+typedef struct {
+  const char *const *row_ids;
+  size_t n_row_ids;
+  const char *const *col_ids;
+  size_t n_col_ids;
+  gboolean meta_only;
+} NtkmcGctReadOptions;
+
+void ntkmc_gct_read_options_init (NtkmcGctReadOptions *opt);
+
+/**
+ * ntkmc_gct_read:
+ * @path: a GCT 1.2 / 1.3 text file (optionally gzip-compressed, e.g.
+ *   ".gct.gz") or a GCTX file, whatever its name says.
+ * @opt: (nullable): NULL = read everything.
+ *
+ * Text: tab-separated, LF or CRLF line ends; a value (or metadata value)
+ * is missing when it is empty or one of NA, na, N/A, #N/A, #NA, NULL,
+ * None, NaN, nan, -NaN, -nan; a metadata value is also missing when it is
+ * CMap's null -666 (also written -666.0).  Values must be numbers (C
+ * locale, the whole cell); infinities are kept.  The filler cells under the
+ * row-metadata names in the column-metadata block are not read.  When
+ * line 2 declares more column fields than the file holds (the rest of the
+ * file is n_rows lines and fewer than that many more), the block is taken
+ * as that short.  GCT 1.2's
+ * Description column becomes the row metadata field "Description".
+ *
+ * GCTX: the matrix /0/DATA/0/matrix (or /DATA/0/matrix), any floating or
+ * integer type, dataspace (columns, rows); ids and metadata under
+ * /0/META/ROW and /0/META/COL (or /META/...), one 1-D dataset per field:
+ * fixed-length strings (space- or NUL-padded, trailing blanks trimmed),
+ * variable-length strings, or numbers (NaN and -666 = missing; numbers are
+ * turned into the shortest text that reads back to the stored value).  Only
+ * the requested rows and columns are read (hyperslabs over the columns;
+ * rows are taken from the span they cover), never the whole matrix unless
+ * all of it is asked for.
+ *
+ * Returns: (transfer full): the matrix in the requested order, or NULL with
+ *   @error set: NTKMC_ERROR_IO (cannot read), NTKMC_ERROR_FORMAT (not GCT
+ *   or GCTX, truncated, corrupt, dimensions that disagree, a non-numeric
+ *   value, duplicate ids, a GCTX file with a library built without HDF5;
+ *   the message names the file and the line and column, or the dataset),
+ *   NTKMC_ERROR_INVALID (a requested id missing from the file or asked for
+ *   twice), NTKMC_ERROR_TOO_LARGE.
+ */
+NtkmcGct *ntkmc_gct_read (const char *path, const NtkmcGctReadOptions *opt,
+                          GError **error);
+
+/**
+ * ntkmc_gct_new:
+ * @values: (nullable): n_rows x n_cols, column-major, ld = n_rows, NaN =
+ *   missing; copied.  NULL = a matrix of NaN.
+ * @row_ids, @col_ids: n_rows and n_cols ids, non-NULL and unique; copied.
+ *
+ * Returns: (transfer full): a matrix without metadata (format
+ *   NTKMC_GCT_FORMAT_AUTO), or NULL with NTKMC_ERROR_INVALID (a duplicate
+ *   or NULL id).
+ */
+NtkmcGct *ntkmc_gct_new (size_t n_rows, size_t n_cols, const double *values,
+                         const char *const *row_ids,
+                         const char *const *col_ids, GError **error);
+
+/**
+ * ntkmc_gct_add_row_meta:
+ * @name: the field name: not empty, not already a row field (a field
+ *   named "id" is allowed, as cmapR writes one, but GCTX stores only the
+ *   ids under that name).
+ * @values: n_rows values (NULL entries = missing); copied.  The field is
+ *   numeric when at least one value is not missing and every one that is
+ *   not missing is a finite number.
+ *
+ * Returns: TRUE on success; FALSE with NTKMC_ERROR_INVALID for a bad name.
+ */
+gboolean ntkmc_gct_add_row_meta (NtkmcGct *g, const char *name,
+                                 const char *const *values, GError **error);
+/** Like ntkmc_gct_add_row_meta(), for a column field (n_cols values). */
+gboolean ntkmc_gct_add_col_meta (NtkmcGct *g, const char *name,
+                                 const char *const *values, GError **error);
+
+/**
+ * ntkmc_gct_write:
+ * @format: NTKMC_GCT_FORMAT_AUTO chooses by the name of @path (".gctx" =
+ *   GCTX, anything else GCT 1.3).
+ *
+ * GCT text: values with the fewest of 15-17 significant digits that read
+ * back bit-identical, "NaN" where missing; missing metadata is written as
+ * -666, the filler cells as "na"; LF line ends.  Ids and metadata must not
+ * hold tabs or line breaks.  GCT 1.2 keeps only the ids and the row field
+ * "Description" (empty when there is none).
+ *
+ * GCTX: float64 values (exact), version attribute "GCTX1.0", ids and
+ * string metadata as NUL-terminated fixed-length strings, numeric metadata
+ * as float64 (NaN = missing), missing string metadata as -666; the matrix
+ * is chunked by columns (about 1 MiB a chunk) for column-wise reads.
+ *
+ * The file is written to a temporary file beside @path and renamed over it:
+ * on failure @path is left as it was.
+ *
+ * Returns: TRUE on success; sets @error (NTKMC_ERROR_IO, or
+ *   NTKMC_ERROR_INVALID for text that cannot be written as GCT, or
+ *   NTKMC_ERROR_FORMAT for GCTX without HDF5 support).
+ */
+gboolean ntkmc_gct_write (const NtkmcGct *g, const char *path,
+                          NtkmcGctFormat format, GError **error);
+
+/** Frees @g (NULL is allowed). */
+void ntkmc_gct_free (NtkmcGct *g);
+/** Returns: the format the matrix was read from (AUTO for a new one). */
+NtkmcGctFormat ntkmc_gct_get_format (const NtkmcGct *g);
+size_t ntkmc_gct_get_n_rows (const NtkmcGct *g);
+size_t ntkmc_gct_get_n_cols (const NtkmcGct *g);
+/** Returns: (transfer none) (nullable): n_rows x n_cols values,
+ *  column-major, ld = n_rows, NaN = missing; NULL after a meta_only read. */
+const double *ntkmc_gct_peek_values (const NtkmcGct *g);
+/** Returns: (transfer none): n_rows row ids followed by NULL. */
+const char *const *ntkmc_gct_peek_row_ids (const NtkmcGct *g);
+/** Returns: (transfer none): n_cols column ids followed by NULL. */
+const char *const *ntkmc_gct_peek_col_ids (const NtkmcGct *g);
+size_t ntkmc_gct_get_n_row_meta (const NtkmcGct *g);
+size_t ntkmc_gct_get_n_col_meta (const NtkmcGct *g);
+/** Returns: (transfer none): the name of row metadata field @i. */
+const char *ntkmc_gct_get_row_meta_name (const NtkmcGct *g, size_t i);
+const char *ntkmc_gct_get_col_meta_name (const NtkmcGct *g, size_t i);
+/** Returns: (transfer none): n_rows values of row field @i, as bytes;
+ *  a NULL entry is a missing value. */
+const char *const *ntkmc_gct_peek_row_meta (const NtkmcGct *g, size_t i);
+/** Returns: (transfer none): n_cols values of column field @i. */
+const char *const *ntkmc_gct_peek_col_meta (const NtkmcGct *g, size_t i);
+/** Returns: TRUE when row field @i is numeric: declared numeric in GCTX,
+ *  or (text) every value that is not missing is a number, and one is. */
+gboolean ntkmc_gct_row_meta_is_numeric (const NtkmcGct *g, size_t i);
+gboolean ntkmc_gct_col_meta_is_numeric (const NtkmcGct *g, size_t i);
+/** Returns: TRUE when the library was built with HDF5 (GCTX support). */
+gboolean ntkmc_gct_have_gctx (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtkmcGct, ntkmc_gct_free)
+
 /* ------------------------------------------------- convolutional NTK */
 
 /*
