@@ -473,6 +473,8 @@ text_fails (Fixture *f, const char *text, gssize len, int code,
 static void
 test_broken_text (Fixture *f, gconstpointer data)
 {
+  static const char with_nul[] =
+    "#1.2\n1\t1\nName\tDescription\tA\na\t\t1\0\n";
   char *missing = g_build_filename (f->dir, "none.gct", NULL);
 
   (void) data;
@@ -493,8 +495,8 @@ test_broken_text (Fixture *f, gconstpointer data)
               NTKMC_ERROR_FORMAT, "duplicate column id 'A'");
   text_fails (f, "#1.2\n2\t1\nName\tDescription\tA\na\t\t1\na\t\t2\n", -1,
               NTKMC_ERROR_FORMAT, "duplicate row id 'a'");
-  text_fails (f, "#1.2\n1\t1\nName\tDescription\tA\na\t\t1\0\n", 40,
-              NTKMC_ERROR_FORMAT, "binary");
+  text_fails (f, with_nul, (gssize) sizeof with_nul - 1, NTKMC_ERROR_FORMAT,
+              "binary");
   text_fails (f, "\x1f\x8b\x08\x00garbage", 12, NTKMC_ERROR_FORMAT,
               "bad.gct");
   read_fails (missing, NTKMC_ERROR_IO, "none.gct");
