@@ -78,7 +78,9 @@ cmap_folds <- function(x, k = 10L, seed = 149L, reference = "MCF7",
 #' @return An object of class `ntkmc_cv`, a list with
 #'   * `folds`: per method, round (`seed`), fold and regime (`all`, `dense`,
 #'     `sparse`): `n_test`, `n_train`, `pearson`, `mean_r2`, `mean_cosine` and
-#'     `seconds` (time of the method on the fold);
+#'     `seconds` (time of the method on the fold; predictions another method
+#'     already made on that fold, e.g. the FaLRTC run behind a FaLRTC prior,
+#'     are reused and not counted again);
 #'   * `overall`: per method, round and regime, the metrics over all folds'
 #'     test profiles stacked (the paper's numbers);
 #'   * `profiles`: per method, round and test profile: `fold`, `regime`,
@@ -145,6 +147,9 @@ cmap_cv <- function(x, methods = list(ntk_mcf7 = cmap_method("ntk", prior = "mcf
       regime[test] <- ifelse(counts[as.integer(data$design$cell[test])] >= threshold,
                              "dense", "sparse")
     }
+    # one memo per training set, shared by the methods (see memo_key())
+    memos <- lapply(fs, function(f) new.env(parent = emptyenv()))
+    names(memos) <- fs
     for (mname in names(methods)) {
       pred_all <- matrix(NA_real_, nrow(data$x), ncol(data$x),
                          dimnames = dimnames(data$x))
@@ -154,6 +159,7 @@ cmap_cv <- function(x, methods = list(ntk_mcf7 = cmap_method("ntk", prior = "mcf
         targets <- data$design[test, , drop = FALSE]
         check_cells_trained(train, targets)
         t0 <- proc.time()[["elapsed"]]
+        ctx$memo <- memos[[as.character(f)]]
         pred <- impute_targets(train, targets, methods[[mname]], ctx)
         secs <- proc.time()[["elapsed"]] - t0
         pred_all[, test] <- pred

@@ -51,7 +51,8 @@ cmap_impute <- function(x, method = "ntk", ..., targets = NULL,
   tg <- resolve_targets(cm, targets, obs)
   check_cells_trained(train, tg)
   ctx <- list(reference = reference, threads = check_threads(threads),
-              verbose = check_flag(verbose, "verbose"))
+              verbose = check_flag(verbose, "verbose"),
+              memo = new.env(parent = emptyenv()))
   t0 <- proc.time()[["elapsed"]]
   pred <- impute_targets(train, tg, spec, ctx)
   info <- list(method = format(spec), n_imputed = nrow(tg),

@@ -190,11 +190,49 @@ print.ntkmc_method <- function(x, ...) {
 impute_targets <- function(train, targets, spec, ctx) {
   if (nrow(targets) == 0L)
     return(matrix(0, nrow(train$x), 0L, dimnames = list(rownames(train$x), NULL)))
+  want <- paste(targets$cell, targets$drug, sep = ":")
+  key <- if (!is.null(ctx$memo)) memo_key(spec)
+  if (!is.null(key)) {
+    hit <- memo_get(ctx$memo, key, want)
+    if (!is.null(hit)) return(hit)
+  }
   engine <- engines[[spec$method]]
   out <- engine(train, targets, spec, ctx)
-  dimnames(out) <- list(rownames(train$x),
-                        paste(targets$cell, targets$drug, sep = ":"))
+  dimnames(out) <- list(rownames(train$x), want)
+  if (!is.null(key)) memo_put(ctx$memo, key, out)
   out
+}
+
+# Predictions already made on one training set are reused: ctx$memo is an
+# environment for one training set (one call of cmap_impute(), one fold of
+# cmap_cv()).  A prediction depends only on the training data, the target
+# and the settings that define the method, so the FaLRTC run behind an
+# imputation prior, or the two halves of the mixed prior, are computed once
+# when the same fold also scores those methods on their own.
+memo_key <- function(spec) {
+  s <- unclass(spec)
+  s$threshold <- NULL               # only splits targets; never a prediction
+  if (s$method == "ntk") {
+    if (!identical(s$prior, "mcf7") && !identical(s$prior, "mixed"))
+      s$cell_weight <- NULL
+    if (!identical(s$prior, "imputation") && !identical(s$prior, "mixed"))
+      s$imputation <- NULL
+    if (identical(s$prior, "onehot")) s$identity_weight <- NULL
+  }
+  s
+}
+
+memo_get <- function(memo, key, want) {
+  for (e in memo$entries) {
+    if (!identical(e$key, key)) next
+    j <- match(want, colnames(e$pred))
+    if (!anyNA(j)) return(e$pred[, j, drop = FALSE])
+  }
+  NULL
+}
+
+memo_put <- function(memo, key, pred) {
+  memo$entries <- c(memo$entries, list(list(key = key, pred = pred)))
 }
 
 impute_mean <- function(train, targets, spec, ctx) {
@@ -225,19 +263,21 @@ impute_ntk <- function(train, targets, spec, ctx) {
   if (identical(prior, "onehot")) return(impute_onehot(train, targets, spec, ctx))
   nt <- ncol(train$x)
   if (identical(prior, "mixed")) {
+    # targets of dense cell lines: the imputation prior; of sparse ones: the
+    # MCF7 prior.  A target's prediction does not depend on the other
+    # targets, so the two halves are the imputation-prior and MCF7-prior
+    # methods on those targets (and come from ctx$memo when known).
     counts <- tabulate(train$design$cell, nlevels(train$design$cell))
     dense <- counts[as.integer(targets$cell)] >= spec$threshold
     # refuse before building priors of the size of the system
     check_memory(nt + max(sum(dense), sum(!dense)), nrow(train$x))
     out <- matrix(NA_real_, nrow(train$x), nrow(targets))
     if (any(dense))
-      out[, dense] <- ntk_system(train, targets[dense, , drop = FALSE],
-                                 imputation_prior(train, targets[dense, , drop = FALSE],
-                                                  spec, ctx), spec, ctx)
+      out[, dense] <- impute_targets(train, targets[dense, , drop = FALSE],
+                                     mixed_part(spec, "imputation"), ctx)
     if (any(!dense))
-      out[, !dense] <- ntk_system(train, targets[!dense, , drop = FALSE],
-                                  mcf7_prior(train, targets[!dense, , drop = FALSE],
-                                             spec, ctx), spec, ctx)
+      out[, !dense] <- impute_targets(train, targets[!dense, , drop = FALSE],
+                                      mixed_part(spec, "mcf7"), ctx)
     return(out)
   }
   check_memory(nt + nrow(targets), nrow(train$x))
@@ -246,6 +286,13 @@ impute_ntk <- function(train, targets, spec, ctx) {
          imputation_prior(train, targets, spec, ctx)
        else user_prior(train, targets, spec)
   ntk_system(train, targets, z, spec, ctx)
+}
+
+# The NTK method with one of the mixed prior's two priors.
+mixed_part <- function(spec, prior) {
+  spec$prior <- prior
+  if (prior == "mcf7") spec$imputation <- NULL
+  spec
 }
 
 # One NTK system over the training profiles and the targets; z (features x
@@ -363,7 +410,7 @@ check_weights <- function(x, name, positive_sum) {
 # The training data as a genes x drugs x cell lines tensor over all drug and
 # cell-line levels, with the drugs x cell lines matrix of measured profiles
 # (unmeasured profiles hold 0; the C code never reads them).
-cmap_tensor <- function(train) {
+dense_tensor <- function(train) {
   d <- train$design
   nd <- nlevels(d$drug)
   nc <- nlevels(d$cell)
@@ -378,13 +425,13 @@ cmap_tensor <- function(train) {
 }
 
 impute_dnpp <- function(train, targets, spec, ctx) {
-  tt <- cmap_tensor(train)
+  tt <- dense_tensor(train)
   .Call(C_dnpp, tt$y, tt$observed, as.integer(targets$drug),
         as.integer(targets$cell), spec$k, ctx$threads, ctx$verbose)
 }
 
 impute_falrtc <- function(train, targets, spec, ctx) {
-  tt <- cmap_tensor(train)
+  tt <- dense_tensor(train)
   filled <- .Call(C_falrtc, tt$y, tt$observed, spec$alpha, spec$mu,
                   spec$max_iters, spec$tol, ctx$threads, ctx$verbose)
   report <- attr(filled, "report")

@@ -3,13 +3,6 @@
 # (NTKMC_SHARED/data/cmap, or ../shared/data/cmap beside the source tree)
 # when they are there.
 
-cmap_fixture <- function(name) {
-  dirs <- c(file.path(Sys.getenv("NTKMC_SHARED", "/nonexistent"), "data", "cmap"),
-            file.path(test_path(), "..", "..", "..", "..", "shared", "data", "cmap"))
-  for (d in dirs) if (file.exists(f <- file.path(d, name))) return(f)
-  skip(paste("CMap fixture not found:", name))
-}
-
 small_gct <- function() {
   m <- matrix(c(0.1, -1/3, NA, 1e-300, 2, -0), 3,
               dimnames = list(c("g1", "g:2|x", "g3"), c("SIG_A:BRD-1:10", "SIG_B")))
