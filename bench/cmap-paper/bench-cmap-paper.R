@@ -12,7 +12,11 @@
 #          lines, ~15,000 measured profiles);
 #   lincs  the real LINCS2020 availability pattern (../shared/data/cmap),
 #          filtered as the paper does (>= 3 cell lines per drug, >= 3 drugs
-#          per cell line) and subsampled by compound to ~15,000 profiles.
+#          per cell line) and subsampled by compound to ~15,000 profiles;
+# and, as a real-data sanity check (3-fold CV, dense from 5 drugs):
+#   real100  the 100 real LINCS2020 profiles (treated - control), written to
+#            GCTX and read back through read_gct() and cmap_tensor();
+#   modz272  the cmapR fixture's 272 real level-5 signatures (GCTX).
 # Metrics overall and by regime (dense: >= 150 training drugs), the corrected
 # repeated k-fold t-test of the mixed prior against DNPP (Appendix I), time
 # per fold and peak memory.  Every round is saved (RESULTS/<dataset>-<seed>.rds)
@@ -21,7 +25,7 @@
 # <!-- bench-cmap-paper:begin/end --> markers, and plots (Fig. 2 style) into
 # docs/images/.
 #
-#   Rscript bench/cmap-paper/bench-cmap-paper.R [--lib DIR] [--datasets sim,lincs]
+#   Rscript bench/cmap-paper/bench-cmap-paper.R [--lib DIR] [--datasets sim,lincs,real100,modz272]
 #       [--scale 1] [--genes 978] [--seeds 149,10,53,77,1928] [--k 10]
 #       [--falrtc-iters 500] [--threads 2] [--results DIR] [--shared DIR]
 #       [--threshold 150] [--output docs/benchmarks.md] [--images docs/images]
@@ -35,7 +39,7 @@ opt <- function(name, default) {
   if (is.na(i)) default else args[i + 1L]
 }
 lib <- opt("lib", NULL)
-datasets <- strsplit(opt("datasets", "sim,lincs"), ",")[[1L]]
+datasets <- strsplit(opt("datasets", "sim,lincs,real100,modz272"), ",")[[1L]]
 scale <- as.numeric(opt("scale", "1"))
 n_genes <- as.integer(opt("genes", "978"))
 seeds <- as.integer(strsplit(opt("seeds", "149,10,53,77,1928"), ",")[[1L]])
@@ -106,6 +110,37 @@ make_lincs <- function() {
                 seed = 1L)
 }
 
+# The 100 real LINCS2020 profiles (../shared/data/cmap/transigen_example_*):
+# signatures (treated - control) / norm, written to a GCTX file with
+# write_gct() and read back with read_gct() and cmap_tensor(), as a CMap user
+# would: a real-data sanity check of the readers and the methods.
+make_real100 <- function() {
+  dir <- file.path(shared, "cmap")
+  rd <- function(f) {
+    t <- utils::read.delim(gzfile(file.path(dir, f)), check.names = FALSE)
+    m <- as.matrix(t[, -(1:2)])
+    rownames(m) <- as.character(t$gene_id)
+    m
+  }
+  x2 <- rd("transigen_example_x2_n978x100.tsv.gz")
+  x1 <- rd("transigen_example_x1_n978x100.tsv.gz")
+  meta <- utils::read.delim(file.path(dir, "transigen_example_meta_n100.tsv"))
+  sig <- x2 - x1
+  sig <- sweep(sig, 2L, sqrt(colSums(sig^2)), "/")
+  f <- file.path(results, "real100.gctx")
+  write_gct(sig, f, cdesc = data.frame(pert_id = paste0("cp", meta$compound_idx[
+    match(colnames(sig), meta$sig)]), cell_id = meta$cell_id[match(colnames(sig), meta$sig)]))
+  g <- read_gct(f)
+  cmap_tensor(g, sig = "id", min_cells = 1L, min_drugs = 1L)
+}
+
+# The real level-5 MODZ signatures of the cmapR fixture (GCTX), by compound
+# name: 3 compounds x 65 cell lines.
+make_modz272 <- function() {
+  g <- read_gct(file.path(shared, "cmap", "cmapR_modzs_n272x978.gctx"))
+  cmap_tensor(g, drug = "pert_iname", min_cells = 1L, min_drugs = 1L)
+}
+
 # ------------------------------------------------------------------ runs
 run_round <- function(name, data, seed) {
   f <- file.path(results, sprintf("%s-%d.rds", name, seed))
@@ -124,7 +159,7 @@ run_round <- function(name, data, seed) {
 }
 
 setup <- function(name) list(name = name, scale = scale, genes = n_genes, k = k,
-                            falrtc_iters = falrtc_iters)
+                            threshold = threshold, falrtc_iters = falrtc_iters)
 
 # one ntkmc_cv object over the rounds
 merge_rounds <- function(rounds) {
@@ -147,7 +182,9 @@ section <- function(name, data, rounds) {
   lines <- c(
     sprintf("#### %s", switch(name,
       sim = "Simulated tensor (simulate_cmap)",
-      lincs = "LINCS2020 availability pattern, simulated values")),
+      lincs = "LINCS2020 availability pattern, simulated values",
+      real100 = "100 real LINCS2020 profiles (treated - control), through write_gct/read_gct",
+      modz272 = "272 real level-5 MODZ signatures (cmapR fixture, GCTX), by compound")),
     "",
     sprintf("%d genes, %d drugs, %d cell lines, %d measured profiles (%d cell lines with >= %d drugs); %d rounds of %d-fold CV (seeds %s); FaLRTC at most %d iterations.",
             nrow(data$x), nlevels(data$design$drug), nlevels(data$design$cell),
@@ -158,8 +195,10 @@ section <- function(name, data, rounds) {
     "| method | Pearson r (all / dense / sparse) | mean R^2 (all / dense / sparse) | mean cosine (all / dense / sparse) | s per fold |",
     "|---|---|---|---|---|")
   for (m in names(cv$methods)) {
-    cell <- function(metric) paste(vapply(c("all", "dense", "sparse"), function(rg)
-      fmt(ov[[metric]][ov$method == m & ov$regime == rg]), ""), collapse = " / ")
+    cell <- function(metric) paste(vapply(c("all", "dense", "sparse"), function(rg) {
+      v <- ov[[metric]][ov$method == m & ov$regime == rg]
+      if (length(v) == 1L) fmt(v) else "-"
+    }, ""), collapse = " / ")
     lines <- c(lines, sprintf("| %s | %s | %s | %s | %.1f |", m, cell("pearson"),
                               cell("mean_r2"), cell("mean_cosine"),
                               sec$seconds[sec$method == m]))
@@ -197,9 +236,16 @@ section <- function(name, data, rounds) {
 }
 
 out <- c()
+k_all <- k
+threshold_all <- threshold
 for (name in datasets) {
   data <- switch(name, sim = make_sim(), lincs = make_lincs(),
+                 real100 = make_real100(), modz272 = make_modz272(),
                  stop("unknown data set: ", name))
+  # the real sets are small: 3 folds, and "dense" from 5 training drugs
+  small <- name %in% c("real100", "modz272")
+  k <- if (small) 3L else k_all
+  threshold <- if (small) 5L else threshold_all
   rounds <- lapply(seeds, function(s) run_round(name, data, s))
   out <- c(out, section(name, data, rounds))
 }
