@@ -54,7 +54,8 @@ ntkmc_cli_inpaint (int argc, char **argv)
       "the mask is white where pixels are observed (255 = observed) instead "
       "of white where they are missing", NULL },
     { "ridge", 0, 0, G_OPTION_ARG_DOUBLE, &ridge,
-      "ridge relative to the kernel's mean diagonal (default 4e-5)", "R" },
+      "ridge relative to the kernel's mean diagonal (default: direct 4e-5, "
+      "cg and eigenpro 1e-3)", "R" },
     { "radius", 0, 0, G_OPTION_ARG_INT, &radius,
       "context: observed pixels within R of the hole (0 = automatic, -1 = "
       "all)", "R" },
@@ -65,11 +66,10 @@ ntkmc_cli_inpaint (int argc, char **argv)
       "gradients over every observed pixel; eigenpro: the paper's solver",
       "NAME" },
     { "iters", 0, 0, G_OPTION_ARG_INT, &iters,
-      "iterative solvers: at most N iterations (default: cg 500, "
-      "eigenpro 50)", "N" },
+      "iterative solvers: at most N iterations (default 100)", "N" },
     { "tol", 0, 0, G_OPTION_ARG_DOUBLE, &tol,
-      "iterative solvers: relative residual to stop at (default: cg 1e-6, "
-      "eigenpro 1e-3)", "T" },
+      "iterative solvers: relative residual to stop at (default 1e-2)",
+      "T" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
       "threads to use (default: all cores)", "N" },
     { "progress", 0, 0, G_OPTION_ARG_NONE, &progress,
@@ -119,7 +119,7 @@ ntkmc_cli_inpaint (int argc, char **argv)
     }
   ntkmc_inpaint_options_init (&opt);
   if (ridge >= 0)
-    opt.ridge = ridge;
+    opt.ridge = opt.iterative_ridge = ridge;
   else if (ridge != -1)
     {
       fprintf (stderr, "ntkmc inpaint: --ridge must be >= 0\n");

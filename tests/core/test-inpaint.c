@@ -238,6 +238,12 @@ test_errors (void)
   g_assert_null (ntkmc_inpaint (ctx, k, &opt, img, hole, NULL, &error));
   g_assert_error (error, NTKMC_ERROR, NTKMC_ERROR_INVALID);
   g_clear_error (&error);
+  ntkmc_inpaint_options_init (&opt);
+  opt.iterative_ridge = -1;
+  opt.solver = NTKMC_SOLVER_CG;
+  g_assert_null (ntkmc_inpaint (ctx, k, &opt, img, hole, NULL, &error));
+  g_assert_error (error, NTKMC_ERROR, NTKMC_ERROR_INVALID);
+  g_clear_error (&error);
   {
     /* a kernel computed for 8 x 8 only (full form) cannot serve 16 x 16 */
     g_autoptr (NtkmcArch) a = ntkmc_arch_parse ("notebook", NULL);
@@ -275,7 +281,8 @@ check_iterative (NtkmcContext *ctx, const NtkmcCntk *k, const NtkmcImage *img,
 
   ntkmc_inpaint_options_init (&opt);
   opt.radius = -1;
-  opt.ridge = 1e-2;   /* EigenPro's iterations grow with the condition */
+  opt.ridge = opt.iterative_ridge = 1e-2;   /* EigenPro's iterations grow
+                                             with the condition */
   ref = ntkmc_inpaint (ctx, k, &opt, img, miss, &rep, &error);
   g_assert_no_error (error);
   g_assert_cmpint (rep.solver, ==, NTKMC_SOLVER_DIRECT);
@@ -335,6 +342,67 @@ test_iterative (void)
   check_iterative (ctx, k, img, scattered);
   g_rand_free (rng);
   g_free (scattered);
+  g_free (hole);
+}
+
+/* The iterative defaults (ridge, tolerance, cap) converge on a small
+ * synthetic image: each solver stops on its tolerance within its cap,
+ * reports a residual within it, uses the iterative ridge and lands near the
+ * dense direct full solve at that ridge. */
+static void
+test_iterative_defaults (void)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
+  g_autoptr (NtkmcCntk) k = kernel (ctx, "notebook", 16, 16);
+  g_autoptr (NtkmcImage) img = make_image (40, 24, 3);
+  guint8 *hole = make_hole (40, 24, 6, 9, 7);
+  NtkmcSolver solvers[] = { NTKMC_SOLVER_CG, NTKMC_SOLVER_EIGENPRO };
+  NtkmcInpaintOptions opt;
+  NtkmcInpaintReport rep, ref_rep;
+  GError *error = NULL;
+  NtkmcImage *ref, *it;
+  guint s;
+
+  ntkmc_inpaint_options_init (&opt);
+  g_assert_cmpfloat (opt.iterative_ridge, >, 0);
+  g_assert_cmpuint (opt.max_iters, ==, 0);   /* automatic */
+  g_assert_cmpfloat (opt.tol, ==, 0);
+  opt.radius = -1;
+  opt.ridge = opt.iterative_ridge;
+  ref = ntkmc_inpaint (ctx, k, &opt, img, hole, &ref_rep, &error);
+  g_assert_no_error (error);
+  ntkmc_inpaint_options_init (&opt);
+  for (s = 0; s < G_N_ELEMENTS (solvers); s++)
+    {
+      double worst = 0;
+      size_t i;
+      unsigned ch;
+
+      opt.solver = solvers[s];
+      it = ntkmc_inpaint (ctx, k, &opt, img, hole, &rep, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat (fabs (rep.lambda - ref_rep.lambda), <=,
+                         1e-12 * ref_rep.lambda);
+      g_assert_cmpuint (rep.iters, >, 0);
+      g_assert_cmpfloat (rep.residual, >, 0);
+      g_assert_cmpfloat (rep.residual, <=, 1e-2);
+      g_test_message ("solver %d: %zu iterations, residual %.2e",
+                      (int) solvers[s], rep.iters, rep.residual);
+      /* stopped on the tolerance, before the automatic cap (100) */
+      g_assert_cmpuint (rep.iters, <, 100);
+      for (ch = 0; ch < 3; ch++)
+        for (i = 0; i < 40 * 24; i++)
+          if (hole[i])
+            worst = MAX (worst,
+                         fabs (ntkmc_image_get_sample (it, i / 40, i % 40, ch)
+                               - ntkmc_image_get_sample (ref, i / 40, i % 40,
+                                                         ch)));
+      g_test_message ("solver %d: largest difference %.2e", (int) solvers[s],
+                      worst);
+      g_assert_cmpfloat (worst, <, 2e-2);
+      ntkmc_image_free (it);
+    }
+  ntkmc_image_free (ref);
   g_free (hole);
 }
 
@@ -460,6 +528,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inpaint/errors", test_errors);
   g_test_add_func ("/inpaint/groups", test_groups);
   g_test_add_func ("/inpaint/iterative", test_iterative);
+  g_test_add_func ("/inpaint/iterative-defaults", test_iterative_defaults);
   g_test_add_func ("/inpaint/iterative-cancel", test_iterative_cancel);
   g_test_add_func ("/inpaint/choose-arch", test_choose_arch);
   return g_test_run ();
