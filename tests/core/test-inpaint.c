@@ -337,9 +337,14 @@ test_iterative (void)
   size_t i;
 
   check_iterative (ctx, k, img, hole);
-  for (i = 0; i < 40 * 24; i++)
-    scattered[i] = g_rand_double (rng) < 0.5;
-  check_iterative (ctx, k, img, scattered);
+  /* the memory checker runs the same code on the hole only (a scattered
+   * mask takes the same paths, and thousands of iterations under it) */
+  if (g_getenv ("NTKMC_TEST_UNDER_VALGRIND") == NULL)
+    {
+      for (i = 0; i < 40 * 24; i++)
+        scattered[i] = g_rand_double (rng) < 0.5;
+      check_iterative (ctx, k, img, scattered);
+    }
   g_rand_free (rng);
   g_free (scattered);
   g_free (hole);
@@ -420,8 +425,8 @@ test_iterative_cancel (void)
 {
   g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
   g_autoptr (NtkmcCntk) k = kernel (ctx, "notebook", 16, 16);
-  g_autoptr (NtkmcImage) img = make_image (96, 64, 1);
-  guint8 *hole = make_hole (96, 64, 4, 4, 9);
+  g_autoptr (NtkmcImage) img = make_image (48, 32, 1);
+  guint8 *hole = make_hole (48, 32, 4, 4, 9);
   NtkmcInpaintOptions opt;
   NtkmcInpaintReport rep;
   GError *error = NULL;
