@@ -336,15 +336,21 @@ test_iterative (void)
   GRand *rng = g_rand_new_with_seed (3);
   size_t i;
 
-  check_iterative (ctx, k, img, hole);
-  /* the memory checker runs the same code on the hole only (a scattered
-   * mask takes the same paths, and thousands of iterations under it) */
-  if (g_getenv ("NTKMC_TEST_UNDER_VALGRIND") == NULL)
+  /* Under valgrind, the iterative paths run in the defaults and cancel
+   * tests; these eight solves to tight tolerances, each with its own
+   * preconditioner eigendecomposition, would take ten minutes there. */
+  if (g_getenv ("NTKMC_TEST_UNDER_VALGRIND") != NULL)
     {
-      for (i = 0; i < 40 * 24; i++)
-        scattered[i] = g_rand_double (rng) < 0.5;
-      check_iterative (ctx, k, img, scattered);
+      g_test_skip ("covered by the other iterative tests under valgrind");
+      g_rand_free (rng);
+      g_free (scattered);
+      g_free (hole);
+      return;
     }
+  check_iterative (ctx, k, img, hole);
+  for (i = 0; i < 40 * 24; i++)
+    scattered[i] = g_rand_double (rng) < 0.5;
+  check_iterative (ctx, k, img, scattered);
   g_rand_free (rng);
   g_free (scattered);
   g_free (hole);
