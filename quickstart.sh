@@ -104,7 +104,7 @@ case "$mode" in
       CFLAGS="-O1 -g"
     run_suite asan env ASAN_OPTIONS=detect_leaks=1 \
       make -C _build-asan -j"$jobs" check-native
-    run_suite valgrind make -C _build check-valgrind
+    run_suite valgrind make -C _build -j"$jobs" check-valgrind
     run_suite r make -C _build check-r
     say "suite: distcheck"
     if make -C _build -j"$jobs" distcheck >_build/distcheck.log 2>&1; then
