@@ -158,8 +158,13 @@ run_round <- function(name, data, seed) {
   r
 }
 
-setup <- function(name) list(name = name, scale = scale, genes = n_genes, k = k,
-                            threshold = threshold, falrtc_iters = falrtc_iters)
+# what a saved round depends on (the real sets ignore --scale and --genes)
+setup <- function(name) {
+  real <- name %in% c("real100", "modz272")
+  list(name = name, scale = if (real) NA else scale,
+       genes = if (real) NA else n_genes, k = k, threshold = threshold,
+       falrtc_iters = falrtc_iters)
+}
 
 # one ntkmc_cv object over the rounds
 merge_rounds <- function(rounds) {
@@ -180,7 +185,7 @@ section <- function(name, data, rounds) {
   obs <- ncol(data$x)
   counts <- table(data$design$cell)
   lines <- c(
-    sprintf("#### %s", switch(name,
+    sprintf("### %s", switch(name,
       sim = "Simulated tensor (simulate_cmap)",
       lincs = "LINCS2020 availability pattern, simulated values",
       real100 = "100 real LINCS2020 profiles (treated - control), through write_gct/read_gct",
@@ -251,7 +256,7 @@ for (name in datasets) {
 }
 
 text <- c("<!-- bench-cmap-paper:begin -->",
-          "### The paper's CMAP comparison (bench/cmap-paper)", "",
+          "## The paper's CMAP comparison (bench/cmap-paper)", "",
           sprintf("`Rscript bench/cmap-paper/bench-cmap-paper.R --scale %g --genes %d --falrtc-iters %d --threads %d`, %s.",
                   scale, n_genes, falrtc_iters, threads, format(Sys.Date())),
           "", out, "<!-- bench-cmap-paper:end -->")
