@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "cmap/gct-private.h"
+#include "base/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -519,22 +520,26 @@ ntkmc_gct_add_col_meta (NtkmcGct *g, const char *name,
 
 /* ------------------------------------------------------------------ writing */
 
+/* "cannot write '@path': @saved" */
+static void
+set_write_error (GError **error, const char *path, int saved)
+{
+  char *shown = g_filename_display_name (path);
+
+  g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_IO, "cannot write '%s': %s",
+               shown, g_strerror (saved));
+  g_free (shown);
+}
+
 char *
 ntkmc_gct_temp_path (const char *path, GError **error)
 {
-  char *tmp = g_strconcat (path, ".XXXXXX", NULL);
-  /* mode 0666 less the umask, as for any new file */
-  int fd = g_mkstemp_full (tmp, O_WRONLY, 0666);
+  char *tmp;
+  int fd = ntkmc_file_replace_begin (path, O_WRONLY, &tmp);
 
   if (fd < 0)
     {
-      int saved = errno;
-      char *shown = g_filename_display_name (path);
-
-      g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_IO,
-                   "cannot write '%s': %s", shown, g_strerror (saved));
-      g_free (shown);
-      g_free (tmp);
+      set_write_error (error, path, errno);
       return NULL;
     }
   close (fd);
@@ -544,20 +549,11 @@ ntkmc_gct_temp_path (const char *path, GError **error)
 gboolean
 ntkmc_gct_commit (char *tmp, const char *path, gboolean ok, GError **error)
 {
-  if (ok && g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-      char *shown = g_filename_display_name (path);
+  int result = ntkmc_file_replace_end (tmp, path, ok);
 
-      g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_IO,
-                   "cannot write '%s': %s", shown, g_strerror (saved));
-      g_free (shown);
-      ok = FALSE;
-    }
-  if (!ok)
-    g_unlink (tmp);
-  g_free (tmp);
-  return ok;
+  if (result > 0)
+    set_write_error (error, path, result);
+  return result == 0;
 }
 
 gboolean

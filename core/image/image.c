@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "image/image-private.h"
+#include "base/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -394,13 +395,13 @@ static gboolean
 write_replace (SaveFunc save, const NtkmcImage *image, const char *path,
                const char *shown, GError **error)
 {
-  char *tmp = g_strconcat (path, ".XXXXXX", NULL);
+  char *tmp;
   FILE *fp = NULL;
   gboolean ok;
-  int fd;
+  int fd, renamed;
 
   /* O_RDWR: libtiff may read back what it wrote. */
-  fd = g_mkstemp_full (tmp, O_RDWR, 0666);
+  fd = ntkmc_file_replace_begin (path, O_RDWR, &tmp);
   if (fd < 0 || (fp = fdopen (fd, "w+")) == NULL)
     {
       int errsv = errno;
@@ -408,10 +409,9 @@ write_replace (SaveFunc save, const NtkmcImage *image, const char *path,
       if (fd >= 0)
         {
           close (fd);
-          g_unlink (tmp);
+          ntkmc_file_replace_end (tmp, path, FALSE);
         }
       ntkmc_image_set_write_error (error, shown, g_strerror (errsv));
-      g_free (tmp);
       return FALSE;
     }
   ok = save_stream (save, image, fp, TRUE, shown, error);
@@ -420,14 +420,12 @@ write_replace (SaveFunc save, const NtkmcImage *image, const char *path,
       ntkmc_image_set_write_error (error, shown, g_strerror (errno));
       ok = FALSE;
     }
-  if (ok && g_rename (tmp, path) != 0)
+  renamed = ntkmc_file_replace_end (tmp, path, ok);
+  if (renamed > 0)
     {
-      ntkmc_image_set_write_error (error, shown, g_strerror (errno));
+      ntkmc_image_set_write_error (error, shown, g_strerror (renamed));
       ok = FALSE;
     }
-  if (!ok)
-    g_unlink (tmp);
-  g_free (tmp);
   return ok;
 }
 

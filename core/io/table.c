@@ -23,6 +23,8 @@
 
 #include <ntkmc/ntkmc.h>
 
+#include "base/file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -869,37 +871,33 @@ static gboolean
 write_replace (const char *path, const NtkmcTable *like, size_t rows,
                size_t cols, const double *values, size_t ld, GError **error)
 {
-  char *tmp = g_strconcat (path, ".XXXXXX", NULL);
+  char *tmp;
   FILE *fp = NULL;
-  int fd, errsv;
+  int fd, errsv, renamed;
 
-  /* Mode 0666 less the umask, as for any new file. */
-  fd = g_mkstemp_full (tmp, O_WRONLY, 0666);
+  fd = ntkmc_file_replace_begin (path, O_WRONLY, &tmp);
   if (fd < 0 || (fp = fdopen (fd, "w")) == NULL)
     {
       errsv = errno;
       if (fd >= 0)
         {
           close (fd);
-          g_unlink (tmp);
+          ntkmc_file_replace_end (tmp, path, FALSE);
         }
       set_write_error (error, path, errsv);
-      g_free (tmp);
       return FALSE;
     }
   errsv = write_stream (fp, TRUE, like, rows, cols, values, ld);
   if (fclose (fp) != 0 && errsv == 0)
     errsv = errno;
-  if (errsv == 0 && g_rename (tmp, path) != 0)
-    errsv = errno;
+  renamed = ntkmc_file_replace_end (tmp, path, errsv == 0);
+  if (errsv == 0 && renamed != 0)
+    errsv = renamed;
   if (errsv != 0)
     {
-      g_unlink (tmp);
       set_write_error (error, path, errsv);
-      g_free (tmp);
       return FALSE;
     }
-  g_free (tmp);
   return TRUE;
 }
 

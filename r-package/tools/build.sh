@@ -19,6 +19,7 @@ stage=$out/ntkmc
 core_files="include/ntkmc/ntkmc.h
 base/context.c base/context.h base/dual.c base/dual.h base/error.c
 base/linalg.c base/linalg.h base/memory.c base/memory.h base/timer.h
+base/file.c base/file.h
 ntk/gram.c ntk/gram.h
 solve/complete.c
 kernelfile/kernelfile.c
