@@ -66,7 +66,7 @@ ntkmc_cli_inpaint (int argc, char **argv)
       "gradients over every observed pixel; eigenpro: the paper's solver",
       "NAME" },
     { "iters", 0, 0, G_OPTION_ARG_INT, &iters,
-      "iterative solvers: at most N iterations (default 100)", "N" },
+      "iterative solvers: at most N iterations (default: 200 cg, 100 eigenpro)", "N" },
     { "tol", 0, 0, G_OPTION_ARG_DOUBLE, &tol,
       "iterative solvers: relative residual to stop at (default 1e-2)",
       "T" },

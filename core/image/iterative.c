@@ -117,20 +117,23 @@ subsample_clear (Subsample *sub)
   memset (sub, 0, sizeof *sub);
 }
 
+/*
+ * subsample_init: @m pixels of S at random (deterministic seed), the
+ * eigensystem of K(M, M) with @k pairs kept, and, if @with_c, K(S, M)
+ * (n x m; the caller sizes m so that it fits).
+ */
 static gboolean
-subsample_init (System *sys, Subsample *sub, GError **error)
+subsample_init (System *sys, Subsample *sub, size_t m, size_t k,
+                gboolean with_c, GError **error)
 {
-  size_t n = sys->n_s, i, m;
+  size_t n = sys->n_s, i;
   size_t *m_idx;
   GRand *rng;
 
   memset (sub, 0, sizeof *sub);
-  /* up to 1000 pixels, K(S, M) within 1 GiB */
-  m = MIN (n, (size_t) 1000);
-  m = MIN (m, MAX ((size_t) 64, ((size_t) 1 << 27) / MAX (n, (size_t) 1)));
   m = MIN (m, n);
   sub->m = m;
-  sub->k = MIN ((size_t) 160, m / 4);
+  sub->k = MIN (k, m / 4);
   sub->pick = g_new (size_t, MAX (n, (size_t) 1));
   for (i = 0; i < n; i++)
     sub->pick[i] = i;
@@ -153,40 +156,55 @@ subsample_init (System *sys, Subsample *sub, GError **error)
   if (m == 0 || ntkmc_linalg_syevd (m, sub->ev, m, sub->w) != 0
       || sub->k == 0 || !(sub->w[m - 1 - sub->k] > 0))
     sub->k = 0;   /* no usable spectrum (a tiny problem) */
-  sub->c = ntkmc_big_alloc (MAX (n * m, (size_t) 1), sizeof (double),
-                            "the subsample kernel", error);
-  if (sub->c != NULL)
-    ntkmc_cntk_op_gather (sys->ctx, sys->op, n, sys->s_idx, m, m_idx, sub->c,
-                          n);
-  g_free (m_idx);
-  if (sub->c == NULL)
+  if (with_c)
     {
-      subsample_clear (sub);
-      return FALSE;
+      sub->c = ntkmc_big_alloc (MAX (n * m, (size_t) 1), sizeof (double),
+                                "the subsample kernel", error);
+      if (sub->c == NULL)
+        {
+          g_free (m_idx);
+          subsample_clear (sub);
+          return FALSE;
+        }
+      ntkmc_cntk_op_gather (sys->ctx, sys->op, n, sys->s_idx, m, m_idx,
+                            sub->c, n);
     }
+  g_free (m_idx);
   return TRUE;
 }
 
 /*
- * The conjugate-gradient preconditioner, two-level additive Schwarz:
+ * The conjugate-gradient preconditioner, two levels:
  *
- *   P^-1 = sum_t R_t^T (K_tt + lambda I)^-1 R_t + U (L + lambda I)^-1 U^T
+ *   P^-1 = U (L + lambda I)^-1 U^T + (I - U U^T) B^-1 (I - U U^T),
+ *   B^-1 = sum_t R_t^T (K_tt + lambda I)^-1 R_t,
  *
+ * - global: a Nystrom approximation K ~ U L U^T of rank k from a random
+ *   subsample of m = 4k observed pixels (U orthonormal, n x k): the smooth
+ *   image-wide modes, the constant first, that no tile can see;
  * - local: the observed pixels cut into BLOCK x BLOCK tiles, each tile's
- *   own system factorized (Cholesky); it resolves the fine, local part of
- *   the kernel, where a smooth kernel is worst conditioned;
- * - global: a randomized Nystrom approximation K ~ U L U^T of rank k from
- *   the subsample (U orthonormal, n x k), the smooth image-wide modes (the
- *   constant first) that local tiles cannot see.
- * Without a usable spectrum (tiny problems) the global part is left out.
+ *   own system factorized (Cholesky): the fine, local part of the kernel,
+ *   where a smooth kernel is worst conditioned.
+ * The local part acts only on the complement of U.  Added on top of the
+ * global part instead (additive Schwarz), every tile would also answer the
+ * smooth modes, each a few hundred times too strongly on a large image (a
+ * mode spanning many tiles is inverted once per tile): library (256,630
+ * equations) stalled at a relative residual of 0.85 after 100 iterations
+ * that way, and reaches 1e-2 with the projection and k = 500.
+ * k = min(500, 2^27 / n), so that U stays within 1 GiB; U is built from
+ * K(S, M) gathered a block of rows at a time, never held whole.  Without
+ * a usable spectrum (tiny problems) the global part is left out.
  */
 #define BLOCK 32
+#define PRECOND_RANK 500
 
 typedef struct {
   size_t n, k;
-  double *u;                    /* n x k */
+  unsigned nrhs;
+  double *u;                    /* n x k, orthonormal columns (or zero) */
   double *scale;                /* k: 1 / (l_i + lambda), 0 = dropped */
-  double *t;                    /* k work */
+  double *t, *t2;               /* k x nrhs work */
+  double *proj;                 /* n x nrhs work: (I - U U^T) r */
   size_t n_blocks;
   size_t *start;                /* n_blocks + 1 offsets into perm */
   size_t *perm;                 /* positions in S, tile by tile */
@@ -206,8 +224,10 @@ precond_clear (Precond *pc)
   g_free (pc->start);
   g_free (pc->w);
   ntkmc_big_free (pc->u);
+  ntkmc_big_free (pc->proj);
   g_free (pc->scale);
   g_free (pc->t);
+  g_free (pc->t2);
   memset (pc, 0, sizeof *pc);
 }
 
@@ -269,97 +289,134 @@ precond_blocks (System *sys, Precond *pc, GError **error)
   return TRUE;
 }
 
+/*
+ * The global level.  With E_k, L_k the top eigenpairs of K(M, M):
+ * B = K(S, M) E_k L_k^-1/2 (n x k, so B B^T = the Nystrom approximation),
+ * filled a block of rows at a time; then B = U S V^T from the eigensystem
+ * of B^T B, and U = B V S^-1 overwrites B, again by blocks of rows.
+ */
 static gboolean
-precond_init (System *sys, Precond *pc, GError **error)
+precond_global_init (System *sys, Precond *pc, GError **error)
 {
-  size_t n = sys->n_s, m, k, i, a, kept = 0;
+  size_t n = sys->n_s, k, m, i, a, r0, rows, cap;
+  size_t *m_idx = NULL;
+  double *ek = NULL, *chunk = NULL, *g = NULL, *s2 = NULL, *b;
   Subsample sub;
-  double *b = NULL, *g = NULL, *s2 = NULL;
+  gboolean ok = FALSE;
 
-  memset (pc, 0, sizeof *pc);
-  pc->n = n;
-  if (!subsample_init (sys, &sub, error))
+  cap = ((size_t) 1 << 27) / MAX (n, (size_t) 1);
+  k = MIN ((size_t) PRECOND_RANK, MAX ((size_t) 16, cap));
+  if (!subsample_init (sys, &sub, 4 * k, k, FALSE, error))
     return FALSE;
   m = sub.m;
   k = sub.k;
-  if (k > 0)
+  if (k == 0)
     {
-      /* B = C E_k L_k^-1/2, so that B B^T = C W_k^+ C^T */
-      b = ntkmc_big_alloc (n * k, sizeof (double), "the preconditioner",
-                           error);
-      if (b == NULL)
-        {
-          subsample_clear (&sub);
-          return FALSE;
-        }
-      ntkmc_linalg_gemm ('N', 'N', n, k, m, 1.0, sub.c, n,
-                         sub.ev + (m - k) * m, m, 0.0, b, n);
-      for (a = 0; a < k; a++)
-        {
-          double f = 1.0 / sqrt (sub.w[m - k + a]);
-          for (i = 0; i < n; i++)
-            b[i + a * n] *= f;
-        }
-      /* B = U S V^T from the eigensystem of B^T B */
-      g = g_new (double, k * k);
-      s2 = g_new (double, k);
-      ntkmc_linalg_gemm ('T', 'N', k, k, n, 1.0, b, n, b, n, 0.0, g, k);
-      if (ntkmc_linalg_syevd (k, g, k, s2) == 0)
-        {
-          /* keep the directions well above rounding */
-          for (a = 0; a < k; a++)
-            if (s2[a] > 1e-10 * s2[k - 1])
-              {
-                double f = 1.0 / sqrt (s2[a]);
-                for (i = 0; i < k; i++)
-                  g[i + a * k] *= f;
-              }
-            else
-              memset (g + a * k, 0, k * sizeof (double));
-          pc->u = ntkmc_big_alloc (n * k, sizeof (double),
-                                   "the preconditioner", error);
-          if (pc->u == NULL)
-            goto fail;
-          ntkmc_linalg_gemm ('N', 'N', n, k, k, 1.0, b, n, g, k, 0.0, pc->u,
-                             n);
-          for (a = 0; a < k; a++)
-            kept += s2[a] > 1e-10 * s2[k - 1];
-          pc->scale = g_new (double, k);
-          for (a = 0; a < k; a++)
-            pc->scale[a] = s2[a] > 1e-10 * s2[k - 1]
-                           ? 1.0 / (s2[a] + sys->lambda) : 0;
-          pc->k = kept > 0 ? k : 0;
-          pc->t = g_new (double, k * sys->nrhs);
-        }
-      ntkmc_big_free (b);
-      b = NULL;
+      subsample_clear (&sub);
+      return TRUE;
     }
+  b = pc->u = ntkmc_big_alloc (n * k, sizeof (double), "the preconditioner",
+                               error);
+  if (b == NULL)
+    goto out;
+  /* E_k L_k^-1/2, the top k eigenvectors (the last columns) scaled */
+  ek = g_new (double, m * k);
+  for (a = 0; a < k; a++)
+    {
+      double f = 1.0 / sqrt (sub.w[m - k + a]);
+      for (i = 0; i < m; i++)
+        ek[i + a * m] = sub.ev[i + (m - k + a) * m] * f;
+    }
+  m_idx = g_new (size_t, m);
+  for (i = 0; i < m; i++)
+    m_idx[i] = sys->s_idx[sub.pick[i]];
+  rows = MAX ((size_t) 64, ((size_t) 1 << 23) / MAX (m, k));  /* 64 MB */
+  chunk = g_new (double, rows * MAX (m, k));
+  for (r0 = 0; r0 < n; r0 += rows)
+    {
+      size_t nr = MIN (rows, n - r0);
+      ntkmc_cntk_op_gather (sys->ctx, sys->op, nr, sys->s_idx + r0, m, m_idx,
+                            chunk, nr);
+      ntkmc_linalg_gemm ('N', 'N', nr, k, m, 1.0, chunk, nr, ek, m, 0.0,
+                         b + r0, n);
+    }
+  g = g_new (double, k * k);
+  s2 = g_new (double, k);
+  ntkmc_linalg_gemm ('T', 'N', k, k, n, 1.0, b, n, b, n, 0.0, g, k);
+  if (ntkmc_linalg_syevd (k, g, k, s2) != 0)
+    {
+      /* no global level: the local one alone is still a preconditioner */
+      ntkmc_big_free (pc->u);
+      pc->u = NULL;
+      ok = TRUE;
+      goto out;
+    }
+  pc->scale = g_new0 (double, k);
+  for (a = 0; a < k; a++)
+    if (s2[a] > 1e-10 * s2[k - 1])
+      {
+        /* keep the directions well above rounding */
+        double f = 1.0 / sqrt (s2[a]);
+        for (i = 0; i < k; i++)
+          g[i + a * k] *= f;
+        pc->scale[a] = 1.0 / (s2[a] + sys->lambda);
+      }
+    else
+      memset (g + a * k, 0, k * sizeof (double));
+  for (r0 = 0; r0 < n; r0 += rows)
+    {
+      size_t nr = MIN (rows, n - r0);
+      ntkmc_linalg_gemm ('N', 'N', nr, k, k, 1.0, b + r0, n, g, k, 0.0,
+                         chunk, nr);
+      for (a = 0; a < k; a++)
+        memcpy (b + r0 + a * n, chunk + a * nr, nr * sizeof (double));
+    }
+  pc->k = k;
+  ok = TRUE;
+
+out:
   g_free (s2);
   g_free (g);
+  g_free (chunk);
+  g_free (m_idx);
+  g_free (ek);
   subsample_clear (&sub);
-  if (!precond_blocks (sys, pc, error))
+  return ok;
+}
+
+static gboolean
+precond_init (System *sys, Precond *pc, GError **error)
+{
+  memset (pc, 0, sizeof *pc);
+  pc->n = sys->n_s;
+  pc->nrhs = sys->nrhs;
+  if (!precond_global_init (sys, pc, error)
+      || !precond_blocks (sys, pc, error))
     {
       precond_clear (pc);
       return FALSE;
     }
+  if (pc->k > 0)
+    {
+      pc->t = g_new (double, pc->k * pc->nrhs);
+      pc->t2 = g_new (double, pc->k * pc->nrhs);
+      pc->proj = ntkmc_big_alloc (pc->n * pc->nrhs, sizeof (double),
+                                  "the preconditioner", error);
+      if (pc->proj == NULL)
+        {
+          precond_clear (pc);
+          return FALSE;
+        }
+    }
   return TRUE;
-
-fail:
-  ntkmc_big_free (b);
-  g_free (s2);
-  g_free (g);
-  subsample_clear (&sub);
-  precond_clear (pc);
-  return FALSE;
 }
 
-/* z = P^-1 r for one column. */
+/* z = B^-1 r for one column: every tile's system. */
 static void
-precond_apply (Precond *pc, const double *r, double *z)
+precond_local (Precond *pc, const double *r, double *z)
 {
   size_t a, b;
 
-  /* local: each tile's system */
   for (b = 0; b < pc->n_blocks; b++)
     {
       size_t nb = pc->start[b + 1] - pc->start[b];
@@ -375,15 +432,39 @@ precond_apply (Precond *pc, const double *r, double *z)
       for (a = 0; a < nb; a++)
         z[perm[a]] = pc->w[a];
     }
-  /* global: the Nystrom modes */
-  if (pc->k > 0)
+}
+
+/* Z = P^-1 R for every column (n x nrhs, column-major). */
+static void
+precond_apply (Precond *pc, const double *r, double *z)
+{
+  size_t n = pc->n, k = pc->k, a;
+  unsigned j, nrhs = pc->nrhs;
+  const double *src = r;
+
+  if (k > 0)
     {
-      ntkmc_linalg_gemv ('T', pc->n, pc->k, 1.0, pc->u, pc->n, r, 0.0,
-                         pc->t);
-      for (a = 0; a < pc->k; a++)
-        pc->t[a] *= pc->scale[a];
-      ntkmc_linalg_gemv ('N', pc->n, pc->k, 1.0, pc->u, pc->n, pc->t, 1.0,
-                         z);
+      /* T = U^T R;  proj = R - U T */
+      ntkmc_linalg_gemm ('T', 'N', k, nrhs, n, 1.0, pc->u, n, r, n, 0.0,
+                         pc->t, k);
+      memcpy (pc->proj, r, n * nrhs * sizeof (double));
+      ntkmc_linalg_gemm ('N', 'N', n, nrhs, k, -1.0, pc->u, n, pc->t, k, 1.0,
+                         pc->proj, n);
+      src = pc->proj;
+    }
+  for (j = 0; j < nrhs; j++)
+    precond_local (pc, src + j * n, z + j * n);
+  if (k > 0)
+    {
+      /* Z += U (S T - U^T Z) */
+      ntkmc_linalg_gemm ('T', 'N', k, nrhs, n, 1.0, pc->u, n, z, n, 0.0,
+                         pc->t2, k);
+      for (j = 0; j < nrhs; j++)
+        for (a = 0; a < k; a++)
+          pc->t2[a + j * k] = pc->scale[a] * pc->t[a + j * k]
+                              - pc->t2[a + j * k];
+      ntkmc_linalg_gemm ('N', 'N', n, nrhs, k, 1.0, pc->u, n, pc->t2, k, 1.0,
+                         z, n);
     }
 }
 
@@ -409,11 +490,9 @@ solve_cg (System *sys, const double *b, const double *bnorm,
   q = g_new (double, nn);
   memset (x, 0, nn * sizeof (double));
   memcpy (r, b, nn * sizeof (double));
+  precond_apply (&pc, r, z);
   for (j = 0; j < sys->nrhs; j++)
-    {
-      precond_apply (&pc, r + j * n, z + j * n);
-      rz[j] = dot (r + j * n, z + j * n, n);
-    }
+    rz[j] = dot (r + j * n, z + j * n, n);
   memcpy (p, z, nn * sizeof (double));
   for (;;)
     {
@@ -427,7 +506,7 @@ solve_cg (System *sys, const double *b, const double *bnorm,
       for (j = 0; j < sys->nrhs; j++)
         {
           double *pj = p + j * n, *qj = q + j * n, *rj = r + j * n;
-          double *zj = z + j * n, *xj = x + j * n, pq, a, rz1, beta;
+          double *xj = x + j * n, pq, a;
 
           if (rz[j] == 0)
             continue;   /* this channel has converged exactly */
@@ -447,8 +526,17 @@ solve_cg (System *sys, const double *b, const double *bnorm,
               xj[i] += a * pj[i];
               rj[i] -= a * qj[i];
             }
-          precond_apply (&pc, rj, zj);
-          rz1 = dot (rj, zj, n);
+        }
+      if (!ok)
+        break;
+      precond_apply (&pc, r, z);
+      for (j = 0; j < sys->nrhs; j++)
+        {
+          double *pj = p + j * n, *zj = z + j * n, rz1, beta;
+
+          if (rz[j] == 0)
+            continue;
+          rz1 = dot (r + j * n, zj, n);
           beta = rz1 / rz[j];
           rz[j] = rz1;
           for (i = 0; i < n; i++)
@@ -468,6 +556,12 @@ solve_cg (System *sys, const double *b, const double *bnorm,
   return ok;
 }
 
+/* EigenPro's subsample: up to 1000 pixels, K(S, M) within 1 GiB; k up to
+ * 160 (and m / 4) eigenpairs. */
+#define EIGENPRO_SUBSAMPLE(n) \
+  MIN ((size_t) 1000, MAX ((size_t) 64, ((size_t) 1 << 27) / MAX ((n), (size_t) 1)))
+#define EIGENPRO_RANK 160
+
 static gboolean
 solve_eigenpro (System *sys, const double *b, const double *bnorm,
                 size_t max_iters, double tol, double *x, size_t *iters,
@@ -484,7 +578,8 @@ solve_eigenpro (System *sys, const double *b, const double *bnorm,
 
   if (!ntkmc_context_report (sys->ctx, 0, "EigenPro: subsample "
                              "eigensystem", error)
-      || !subsample_init (sys, &sub, error))
+      || !subsample_init (sys, &sub, EIGENPRO_SUBSAMPLE (sys->n_s),
+                          EIGENPRO_RANK, TRUE, error))
     return FALSE;
   m = sub.m;
   k = sub.k;

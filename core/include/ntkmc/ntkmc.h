@@ -1343,12 +1343,14 @@ gboolean ntkmc_solver_parse (const char *name, NtkmcSolver *solver,
  * @max_system: the largest dense system the automatic radius allows
  *   (default 12000: 1.1 GiB, seconds to factorize); tiles get a quarter.
  * @solver: see #NtkmcSolver (default automatic).
- * @max_iters: iterative solvers: iteration cap; 0 = automatic (100 for
- *   either solver).
+ * @max_iters: iterative solvers: iteration cap; 0 = automatic (200 for
+ *   conjugate gradients, 100 for EigenPro).
  * @tol: iterative solvers: stop when the relative residual
  *   ||(K + lambda I) alpha - y|| / ||y|| of every channel is below it;
- *   0 = automatic (1e-2 for either solver: the defaults reach it on every
- *   benchmark image; iterations beyond it gain no PSNR there).
+ *   0 = automatic (1e-2 for either solver: conjugate gradients reaches it
+ *   on every benchmark image, and iterations beyond it gain no PSNR there;
+ *   EigenPro converges far more slowly and mostly stops at its cap, early
+ *   stopping as in the paper: docs/inpainting.md).
  */
 typedef struct {
   double ridge;
