@@ -406,6 +406,9 @@ def render(s):
         L.append("Check of the metric and the mask handling: biharmonic gives " + ", ".join(checks) + ".")
         L.append("")
     L.append("Goals missed by ntkmc in this run: " + ("; ".join(misses) if misses else "none") + ".")
+    if misses:
+        L.append("Why, measured (mask realizations, architecture variants, the exact solve): "
+                 "[inpainting.md](inpainting.md#where-the-papers-reconstruction-numbers-are-not-reached).")
     L.append("")
     return "\n".join(L)
 
