@@ -561,6 +561,8 @@ solve_cg (System *sys, const double *b, const double *bnorm,
 #define EIGENPRO_SUBSAMPLE(n) \
   MIN ((size_t) 1000, MAX ((size_t) 64, ((size_t) 1 << 27) / MAX ((n), (size_t) 1)))
 #define EIGENPRO_RANK 160
+/* residuals not below the best in a row before the step is halved */
+#define EIGENPRO_RISES 3
 
 static gboolean
 solve_eigenpro (System *sys, const double *b, const double *bnorm,
@@ -572,8 +574,8 @@ solve_eigenpro (System *sys, const double *b, const double *bnorm,
   Subsample sub;
   double *w, *ev, *c, *g = NULL, *h = NULL, *t = NULL;
   double *corr = NULL, *d = NULL, tail, eta, worst = INFINITY;
-  double best = INFINITY;
-  unsigned j, halvings = 0;
+  double best = INFINITY, *xbest = NULL;
+  unsigned j, halvings = 0, rises = 0;
   gboolean ok = FALSE;
 
   if (!ntkmc_context_report (sys->ctx, 0, "EigenPro: subsample "
@@ -600,6 +602,7 @@ solve_eigenpro (System *sys, const double *b, const double *bnorm,
   h = g_new (double, m * sys->nrhs);
   t = g_new (double, MAX (k, (size_t) 1) * sys->nrhs);
   corr = g_new (double, m * sys->nrhs);
+  xbest = g_new (double, nn);
   memset (x, 0, nn * sizeof (double));
 
   for (;;)
@@ -611,11 +614,19 @@ solve_eigenpro (System *sys, const double *b, const double *bnorm,
       worst = worst_residual (g, bnorm, n, sys->nrhs);
       if (!report (sys, "EigenPro", it, max_iters, worst, error))
         goto out;
+      if (worst < best)
+        {
+          best = worst;
+          rises = 0;
+          memcpy (xbest, x, nn * sizeof (double));
+        }
       if (worst <= tol || it >= max_iters)
         break;
-      if (worst > 2 * best)
+      if (worst >= best && ++rises >= EIGENPRO_RISES)
         {
-          /* the subsample's spectrum underestimated the step's reach */
+          /* The subsample's spectrum underestimated the step's reach: some
+           * direction grows (barbara's nearly local kernel: by 0.5% per
+           * iteration).  Back to the best iterate with half the step. */
           if (++halvings > 8)
             {
               g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_NOT_SPD,
@@ -624,8 +635,11 @@ solve_eigenpro (System *sys, const double *b, const double *bnorm,
               goto out;
             }
           eta /= 2;
+          rises = 0;
+          memcpy (x, xbest, nn * sizeof (double));
+          it++;
+          continue;
         }
-      best = MIN (best, worst);
       for (i = 0; i < nn; i++)
         x[i] -= eta * g[i];
       if (k > 0)
@@ -648,12 +662,19 @@ solve_eigenpro (System *sys, const double *b, const double *bnorm,
         }
       it++;
     }
+  if (worst > best)
+    {
+      /* stopped by the cap on the way up: the best iterate is the answer */
+      memcpy (x, xbest, nn * sizeof (double));
+      worst = best;
+    }
   ok = TRUE;
 
 out:
   *iters = it;
   *resid = worst;
   subsample_clear (&sub);
+  g_free (xbest);
   g_free (corr);
   g_free (t);
   g_free (h);
