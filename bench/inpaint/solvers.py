@@ -4,7 +4,8 @@
 Runs `ntkmc inpaint --solver S` (the bench's architecture for the task, the
 solver's defaults otherwise) for every task and solver asked for and prints
 a Markdown table: equations, iterations, final relative residual, whether
-the tolerance was reached, PSNR (whole image, observed pixels kept) and the
+the tolerance was reached (if not, the iterations it would take at the rate
+of the run's second half), PSNR (whole image, observed pixels kept) and the
 seconds of the inpaint call as ntkmc reports them.  Every task is first run
 once with the default solver, so that its kernel is in the cache
 (NTKMC_CACHE_DIR or the user's) and the seconds are of the solve.
@@ -15,6 +16,7 @@ Environment: NTKMC_BENCH_DATA (the test images; see common.data_dir()).
 """
 
 import argparse
+import math
 import os
 import re
 import subprocess
@@ -25,8 +27,23 @@ import numpy as np
 
 import common
 
+PROGRESS = re.compile(r"iteration (\d+), residual ([0-9.e+-]+)")
 REPORT = re.compile(r"from all (\d+) observed pixels(?:, padded)? by (?:conjugate gradients|EigenPro): "
                     r"(\d+) iterations, relative residual ([0-9.e+-]+), in ([0-9.]+) s")
+
+
+def to_tol(log, its, res, tol):
+    """Iterations to the tolerance: as done when reached, else extrapolated
+    from the geometric rate over the last half of the run (the residuals
+    that --progress reports)."""
+    if res <= tol:
+        return "%d" % its
+    trace = {int(i): float(r) for i, r in PROGRESS.findall(log.replace("\r", "\n"))}
+    half = its // 2
+    if half == 0 or half not in trace or trace[half] <= res:
+        return "-"
+    rate = (res / trace[half]) ** (1.0 / (its - half))
+    return "~%d" % round(its + math.log(tol / res) / math.log(rate))
 
 
 def main(argv):
@@ -39,8 +56,8 @@ def main(argv):
     ap.add_argument("tasks", nargs="*", default=[t[0] for t in common.TASKS])
     a = ap.parse_intermixed_args(argv[1:])
     data = common.data_dir()
-    print("| task | solver | equations | iterations | residual | converged | PSNR all | solve s |")
-    print("|---|---|---:|---:|---:|---|---:|---:|")
+    print("| task | solver | equations | iterations | residual | converged | iterations to tol | PSNR all | solve s |")
+    print("|---|---|---:|---:|---:|---|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as work:
         for name in a.tasks:
             _, image, mask, arch, _ = common.task(name)
@@ -57,7 +74,7 @@ def main(argv):
             for solver in a.solvers.split(","):
                 p = subprocess.run([a.ntkmc, "inpaint", mpath, opath, "--inverted-mask",
                                     "--arch", arch, "--solver", solver, "--threads",
-                                    str(a.threads), "-o", out],
+                                    str(a.threads), "--progress", "-o", out],
                                    check=True, capture_output=True, text=True)
                 m = REPORT.search(p.stderr + p.stdout)
                 if m is None:
@@ -65,9 +82,9 @@ def main(argv):
                                      % (name, p.stderr))
                 eqs, its, res, sec = int(m[1]), int(m[2]), float(m[3]), float(m[4])
                 psnr = common.metrics(common.load_image(out), gt, observed)[0]
-                print("| %s | %s | %d | %d | %.2e | %s | %.2f | %.1f |"
+                print("| %s | %s | %d | %d | %.2e | %s | %s | %.2f | %.1f |"
                       % (name, solver, eqs, its, res, "yes" if res <= a.tol else "**no**",
-                         psnr, sec), flush=True)
+                         to_tol(p.stderr, its, res, a.tol), psnr, sec), flush=True)
     return 0
 
 
