@@ -74,7 +74,7 @@ query (void)
       "selection's holes; a preset (notebook, large-hole, recon2, recon3, "
       "recon5b, recon6) or layer tokens" },
     { GIMP_PDB_INT32, "max-iterations", "Iteration cap of the iterative "
-      "solvers (0 = automatic: 500 for cg, 50 for eigenpro); smaller is "
+      "solvers (0 = automatic: 200 for cg, 100 for eigenpro); smaller is "
       "faster and rougher" },
     { GIMP_PDB_STRING, "solver", "\"\" or \"auto\" = a direct solve on "
       "the pixels near the selection (fast, the default); \"cg\" = "

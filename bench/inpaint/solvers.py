@@ -10,7 +10,8 @@ seconds of the inpaint call as ntkmc reports them.  Every task is first run
 once with the default solver, so that its kernel is in the cache
 (NTKMC_CACHE_DIR or the user's) and the seconds are of the solve.
 
-Usage: solvers.py NTKMC [--solvers cg,eigenpro] [--threads T] [TASK...]
+Usage: solvers.py NTKMC [--solvers cg,eigenpro] [--threads T] [--tol T]
+                  [--args 'NTKMC OPTIONS'] [TASK...]
        (default: cg, every task)
 Environment: NTKMC_BENCH_DATA (the test images; see common.data_dir()).
 """
@@ -53,6 +54,9 @@ def main(argv):
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--tol", type=float, default=1e-2,
                     help="the solvers' default tolerance, to mark convergence")
+    ap.add_argument("--args", default="",
+                    help="more ntkmc inpaint options for the solver runs, e.g. "
+                         "'--ridge 4e-5 --tol 1e-3 --iters 500' (pass --tol here too)")
     ap.add_argument("tasks", nargs="*", default=[t[0] for t in common.TASKS])
     a = ap.parse_intermixed_args(argv[1:])
     data = common.data_dir()
@@ -74,7 +78,7 @@ def main(argv):
             for solver in a.solvers.split(","):
                 p = subprocess.run([a.ntkmc, "inpaint", mpath, opath, "--inverted-mask",
                                     "--arch", arch, "--solver", solver, "--threads",
-                                    str(a.threads), "--progress", "-o", out],
+                                    str(a.threads), "--progress", "-o", out] + a.args.split(),
                                    check=True, capture_output=True, text=True)
                 m = REPORT.search(p.stderr + p.stdout)
                 if m is None:
