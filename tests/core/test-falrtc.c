@@ -221,6 +221,8 @@ test_center (void)
   GError *error = NULL;
   double *out, *out_c, err_plain, err_centred;
   size_t i, j, k, n;
+  /* thousands of iterations: under valgrind a few cover the centred path */
+  gboolean valgrind = g_getenv ("NTKMC_TEST_UNDER_VALGRIND") != NULL;
 
   problem_init (&p, rng, 30, 24, 10, 2, 0.4);
   n = p.g * p.d * p.c;
@@ -239,7 +241,7 @@ test_center (void)
   out_c = g_new (double, n);
   ntkmc_falrtc_options_init (&opt);
   g_assert_cmpint (opt.center, ==, NTKMC_FALRTC_CENTER_NONE);
-  opt.max_iters = 5000;
+  opt.max_iters = valgrind ? 10 : 5000;
   opt.tol = 1e-6;
   g_assert_true (ntkmc_falrtc (ctx, &opt, p.g, p.d, p.c, p.data, p.obs, out,
                                &plain, &error));
@@ -253,9 +255,12 @@ test_center (void)
   g_test_message ("per-cell offsets: error %.3f in %d iterations as given, "
                   "%.3f in %d iterations centred", err_plain, plain.iters,
                   err_centred, centred.iters);
-  g_assert_true (plain.converged);
-  g_assert_true (centred.converged);
-  g_assert_cmpfloat (err_centred, <, 0.6 * err_plain);
+  if (!valgrind)
+    {
+      g_assert_true (plain.converged);
+      g_assert_true (centred.converged);
+      g_assert_cmpfloat (err_centred, <, 0.6 * err_plain);
+    }
   for (k = 0; k < p.d * p.c; k++)
     if (p.obs[k])
       g_assert_cmpmem (out_c + p.g * k, p.g * sizeof (double),
