@@ -27,8 +27,13 @@
 #
 #   Rscript bench/cmap-paper/bench-cmap-paper.R [--lib DIR] [--datasets sim,lincs,real100,modz272]
 #       [--scale 1] [--genes 978] [--seeds 149,10,53,77,1928] [--k 10]
-#       [--falrtc-iters 500] [--threads 2] [--results DIR] [--shared DIR]
-#       [--threshold 150] [--output docs/benchmarks.md] [--images docs/images]
+#       [--falrtc-iters 500] [--falrtc-center none] [--threads 2]
+#       [--results DIR] [--shared DIR] [--threshold 150]
+#       [--output docs/benchmarks.md] [--images docs/images]
+#
+# --falrtc-center cell runs FaLRTC on the data minus each cell line's mean
+# profile (cmap_method("falrtc", center = "cell")); "none" is the method as
+# the paper uses it.
 #
 # --scale s shrinks drugs and profiles (sim) or the compound sample (lincs)
 # by s; --genes sets the number of genes.  Both are stated in the output.
@@ -45,6 +50,7 @@ n_genes <- as.integer(opt("genes", "978"))
 seeds <- as.integer(strsplit(opt("seeds", "149,10,53,77,1928"), ",")[[1L]])
 k <- as.integer(opt("k", "10"))
 falrtc_iters <- as.integer(opt("falrtc-iters", "500"))
+falrtc_center <- opt("falrtc-center", "none")
 threads <- as.integer(opt("threads", "2"))
 results <- opt("results", "bench-cmap-paper-results")
 shared <- opt("shared", file.path("..", "shared", "data"))
@@ -57,7 +63,8 @@ dir.create(results, showWarnings = FALSE, recursive = TRUE)
 threshold <- as.integer(opt("threshold", "150"))
 
 methods <- function() {
-  falrtc <- cmap_method("falrtc", max_iters = falrtc_iters)
+  falrtc <- cmap_method("falrtc", max_iters = falrtc_iters,
+                        center = falrtc_center)
   dnpp <- cmap_method("dnpp", k = 10L)
   # order matters only for time: a method whose prediction another listed
   # earlier already made on the fold reuses it (see ?cmap_cv)
@@ -146,7 +153,8 @@ run_round <- function(name, data, seed) {
   f <- file.path(results, sprintf("%s-%d.rds", name, seed))
   if (file.exists(f)) {
     r <- readRDS(f)
-    if (identical(r$setup, setup(name))) return(r)
+    if (same_setup(saved_setup(r), setup(name))) return(r)
+    message(sprintf("%s: saved with another setup, recomputing", f))
   }
   message(sprintf("[%s] %s: round seed %d", format(Sys.time(), "%H:%M:%S"), name, seed))
   t0 <- proc.time()[["elapsed"]]
@@ -158,12 +166,45 @@ run_round <- function(name, data, seed) {
   r
 }
 
-# what a saved round depends on (the real sets ignore --scale and --genes)
+# what a saved round depends on; NA: a setting the data set ignores (the
+# real sets ignore --scale and --genes)
 setup <- function(name) {
   real <- name %in% c("real100", "modz272")
   list(name = name, scale = if (real) NA else scale,
        genes = if (real) NA else n_genes, k = k, threshold = threshold,
-       falrtc_iters = falrtc_iters)
+       falrtc_iters = falrtc_iters, falrtc_center = falrtc_center)
+}
+
+# The setup of a saved round, completed from its results where older
+# versions of this script did not record a setting: the threshold and k are
+# in the cv object, and FaLRTC without a centre setting did not centre.
+saved_setup <- function(r) {
+  s <- r$setup
+  if (is.null(s$threshold)) s$threshold <- r$cv$threshold
+  if (is.null(s$k)) s$k <- r$cv$k
+  if (is.null(s$falrtc_center))
+    s$falrtc_center <- r$cv$methods$falrtc$center %||% "none"
+  s
+}
+
+`%||%` <- function(a, b) if (is.null(a)) b else a
+
+# Two setups are the same when every setting agrees: numbers by value (an
+# integer 10 equals a double 10), and a setting that is NA on either side
+# (ignored by the data set) or missing from both agrees with anything.
+same_setup <- function(a, b) {
+  for (n in union(names(a), names(b))) {
+    x <- a[[n]]
+    y <- b[[n]]
+    if (is.null(x) && is.null(y)) next
+    if (is.null(x) || is.null(y) || length(x) != 1L || length(y) != 1L)
+      return(FALSE)
+    if (is.na(x) || is.na(y)) next
+    same <- if (is.numeric(x) && is.numeric(y)) isTRUE(all.equal(x, y))
+            else identical(as.character(x), as.character(y))
+    if (!same) return(FALSE)
+  }
+  TRUE
 }
 
 # one ntkmc_cv object over the rounds
@@ -191,11 +232,12 @@ section <- function(name, data, rounds) {
       real100 = "100 real LINCS2020 profiles (treated - control), through write_gct/read_gct",
       modz272 = "272 real level-5 MODZ signatures (cmapR fixture, GCTX), by compound")),
     "",
-    sprintf("%d genes, %d drugs, %d cell lines, %d measured profiles (%d cell lines with >= %d drugs); %d rounds of %d-fold CV (seeds %s); FaLRTC at most %d iterations.",
+    sprintf("%d genes, %d drugs, %d cell lines, %d measured profiles (%d cell lines with >= %d drugs); %d rounds of %d-fold CV (seeds %s); FaLRTC at most %d iterations%s.",
             nrow(data$x), nlevels(data$design$drug), nlevels(data$design$cell),
             obs, sum(counts >= threshold), threshold, length(rounds), k,
             paste(vapply(rounds, function(r) r$cv$folds$seed[1L], 1), collapse = ", "),
-            falrtc_iters),
+            falrtc_iters,
+            if (falrtc_center == "cell") ", centred by cell line" else ""),
     "",
     "| method | Pearson r (all / dense / sparse) | mean R^2 (all / dense / sparse) | mean cosine (all / dense / sparse) | s per fold |",
     "|---|---|---|---|---|")
@@ -257,8 +299,10 @@ for (name in datasets) {
 
 text <- c("<!-- bench-cmap-paper:begin -->",
           "## The paper's CMAP comparison (bench/cmap-paper)", "",
-          sprintf("`Rscript bench/cmap-paper/bench-cmap-paper.R --scale %g --genes %d --falrtc-iters %d --threads %d`, %s.",
-                  scale, n_genes, falrtc_iters, threads, format(Sys.Date())),
+          sprintf("`Rscript bench/cmap-paper/bench-cmap-paper.R --datasets %s --scale %g --genes %d --threshold %d --falrtc-iters %d --falrtc-center %s --threads %d`, %s.",
+                  paste(datasets, collapse = ","), scale, n_genes,
+                  threshold_all, falrtc_iters, falrtc_center, threads,
+                  format(Sys.Date())),
           "", out, "<!-- bench-cmap-paper:end -->")
 doc <- if (file.exists(output)) readLines(output) else character()
 b <- grep("<!-- bench-cmap-paper:begin -->", doc, fixed = TRUE)

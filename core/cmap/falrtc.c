@@ -30,6 +30,12 @@
  * arithmetic, so the step is taken untested (saving the objective's
  * three Gram matrices per iteration; f is evaluated once at the end).
  *
+ * Centring (opt->center): with NTKMC_FALRTC_CENTER_CELL the tensor that is
+ * completed is the data minus the mean measured profile of each cell line,
+ * and the offsets are added back to the completed profiles; the free fibres
+ * start at 0 there, i.e. at the mean over cell type.  Without it the free
+ * fibres start at the mean measured profile.
+ *
  * Storage: the tensor is column-major, genes fastest.  Mode 1 (genes) is the
  * matrix n_genes x (n_drugs n_cells) as stored; mode 3 (cells) is the
  * transpose of the stored (n_genes n_drugs) x n_cells matrix; mode 2 (drugs)
@@ -58,6 +64,7 @@ ntkmc_falrtc_options_init (NtkmcFalrtcOptions *opt)
   opt->max_iters = 500;
   opt->tol = 1e-5;
   opt->lipschitz0 = 1.0 / 64.0;
+  opt->center = NTKMC_FALRTC_CENTER_NONE;
 }
 
 typedef struct {
@@ -218,17 +225,33 @@ check_options (const NtkmcFalrtcOptions *opt, GError **error)
                    opt->max_iters, opt->tol, opt->lipschitz0);
       return FALSE;
     }
+  if (opt->center != NTKMC_FALRTC_CENTER_NONE
+      && opt->center != NTKMC_FALRTC_CENTER_CELL)
+    {
+      g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_INVALID,
+                   "FaLRTC: center must be NTKMC_FALRTC_CENTER_NONE or "
+                   "NTKMC_FALRTC_CENTER_CELL (got %d)", (int) opt->center);
+      return FALSE;
+    }
   return TRUE;
 }
 
-/* Sets every free fibre of x to the mean measured profile. */
+/*
+ * The starting point x.  Without centring: the measured fibres from y, every
+ * free fibre the mean measured profile.  With centring by cell line: offset
+ * (n_genes x n_cells) gets the mean measured profile of every cell line (the
+ * mean of all measured profiles for a cell line without any), x the
+ * measured fibres minus their cell line's offset and 0 in the free fibres.
+ */
 static void
-fill_mean (const Falrtc *f, const double *y, double *x)
+fill_start (const Falrtc *f, const double *y, gboolean center, double *offset,
+            double *x)
 {
-  size_t g = f->dim[0], n = f->n_fibres, k, j, count = 0;
+  size_t g = f->dim[0], nd = f->dim[1], nc = f->dim[2], k, j, c;
+  size_t count = 0;
   double *mean = g_new0 (double, g);
 
-  for (k = 0; k < n; k++)
+  for (k = 0; k < f->n_fibres; k++)
     if (f->observed[k])
       {
         count++;
@@ -237,9 +260,33 @@ fill_mean (const Falrtc *f, const double *y, double *x)
       }
   for (j = 0; j < g; j++)
     mean[j] /= (double) count;
-  for (k = 0; k < n; k++)
-    memcpy (x + k * g, f->observed[k] ? y + k * g : mean,
-            g * sizeof (double));
+  if (!center)
+    {
+      for (k = 0; k < f->n_fibres; k++)
+        memcpy (x + k * g, f->observed[k] ? y + k * g : mean,
+                g * sizeof (double));
+      g_free (mean);
+      return;
+    }
+  for (c = 0; c < nc; c++)
+    {
+      double *off = offset + c * g;
+      size_t n_c = 0;
+
+      memset (off, 0, g * sizeof (double));
+      for (k = c * nd; k < (c + 1) * nd; k++)
+        if (f->observed[k])
+          {
+            n_c++;
+            for (j = 0; j < g; j++)
+              off[j] += y[j + k * g];
+          }
+      for (j = 0; j < g; j++)
+        off[j] = n_c > 0 ? off[j] / (double) n_c : mean[j];
+      for (k = c * nd; k < (c + 1) * nd; k++)
+        for (j = 0; j < g; j++)
+          x[j + k * g] = f->observed[k] ? y[j + k * g] - off[j] : 0.0;
+    }
   g_free (mean);
 }
 
@@ -332,7 +379,8 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
   NtkmcFalrtcOptions defaults;
   NtkmcFalrtcReport rep;
   Falrtc f;
-  double *buf[4] = { NULL, NULL, NULL, NULL }, *x, *w;
+  double *buf[4] = { NULL, NULL, NULL, NULL }, *x, *w, *offset = NULL;
+  gboolean center;
   double asum = 0, lip, lip_max = 0, bsum = 0, t0 = ntkmc_now ();
   size_t n_measured = 0, total;
   gboolean ok = TRUE;
@@ -373,6 +421,9 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
     }
   rep.lipschitz_max = lip_max;
   lip = opt->lipschitz0 * lip_max;
+  center = opt->center == NTKMC_FALRTC_CENTER_CELL;
+  if (center)
+    offset = g_new (double, n_genes * n_cells);
 
   for (i = 0; i < 4 && ok; i++)
     {
@@ -396,7 +447,7 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
       ntkmc_context_enter (ctx);
       x = buf[0];
       w = buf[2];
-      fill_mean (&f, y, x);
+      fill_start (&f, y, center, offset, x);
       memcpy (buf[1], x, total * sizeof (double));   /* Z */
       memcpy (w, x, total * sizeof (double));
       ok = ntkmc_context_report (ctx, 0.0, "FaLRTC", error)
@@ -428,7 +479,14 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
           size_t k;
           /* measured profiles bit for bit from y (also when out == y) */
           for (k = 0; k < f.n_fibres; k++)
-            if (!observed[k])
+            if (!observed[k] && center)
+              {
+                const double *off = offset + (k / n_drugs) * n_genes;
+                size_t j;
+                for (j = 0; j < n_genes; j++)
+                  out[j + k * n_genes] = x[j + k * n_genes] + off[j];
+              }
+            else if (!observed[k])
               memcpy (out + k * n_genes, x + k * n_genes,
                       n_genes * sizeof (double));
             else if (out != y)
@@ -438,6 +496,7 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
     }
   for (i = 0; i < 4; i++)
     ntkmc_big_free (buf[i]);
+  g_free (offset);
   for (i = 0; i < 3; i++)
     {
       ntkmc_big_free (f.gram[i]);

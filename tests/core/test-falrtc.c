@@ -2,6 +2,7 @@
 /*
  * test-falrtc.c: FaLRTC recovers a low Tucker rank tensor with half of its
  * profiles missing, keeps the measured ones exactly, lowers its objective,
+ * does better with per-cell-line offsets when it centres by cell line,
  * honours the iteration cap and cancellation, and rejects bad input.
  */
 #include "test-util.h"
@@ -201,6 +202,98 @@ test_recovery (void)
   g_rand_free (rng);
 }
 
+/*
+ * A low-rank tensor plus a mean profile per cell line (drug-independent
+ * offsets, as cell lines have in CMAP): completing the data minus each cell
+ * line's mean profile (NTKMC_FALRTC_CENTER_CELL) recovers the missing
+ * profiles better than completing the data as given, whose trace norms pull
+ * the offsets of the missing profiles toward zero.  A cell line without
+ * measured profiles gets the mean of all measured profiles as its offset.
+ */
+static void
+test_center (void)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (1);
+  GRand *rng = g_rand_new_with_seed (31);
+  Problem p;
+  NtkmcFalrtcOptions opt;
+  NtkmcFalrtcReport plain, centred;
+  GError *error = NULL;
+  double *out, *out_c, err_plain, err_centred;
+  size_t i, j, k, n;
+  /* thousands of iterations: under valgrind a few cover the centred path */
+  gboolean valgrind = g_getenv ("NTKMC_TEST_UNDER_VALGRIND") != NULL;
+
+  problem_init (&p, rng, 30, 24, 10, 2, 0.4);
+  n = p.g * p.d * p.c;
+  for (k = 0; k < p.c; k++)
+    for (i = 0; i < p.g; i++)
+      {
+        double o = 10.0 * (g_rand_double (rng) - 0.5);
+        for (j = 0; j < p.d; j++)
+          {
+            p.y[i + p.g * (j + p.d * k)] += o;
+            if (p.obs[j + p.d * k])
+              p.data[i + p.g * (j + p.d * k)] += o;
+          }
+      }
+  out = g_new (double, n);
+  out_c = g_new (double, n);
+  ntkmc_falrtc_options_init (&opt);
+  g_assert_cmpint (opt.center, ==, NTKMC_FALRTC_CENTER_NONE);
+  opt.max_iters = valgrind ? 10 : 5000;
+  opt.tol = 1e-6;
+  g_assert_true (ntkmc_falrtc (ctx, &opt, p.g, p.d, p.c, p.data, p.obs, out,
+                               &plain, &error));
+  g_assert_no_error (error);
+  opt.center = NTKMC_FALRTC_CENTER_CELL;
+  g_assert_true (ntkmc_falrtc (ctx, &opt, p.g, p.d, p.c, p.data, p.obs,
+                               out_c, &centred, &error));
+  g_assert_no_error (error);
+  err_plain = missing_error (&p, out);
+  err_centred = missing_error (&p, out_c);
+  g_test_message ("per-cell offsets: error %.3f in %d iterations as given, "
+                  "%.3f in %d iterations centred", err_plain, plain.iters,
+                  err_centred, centred.iters);
+  if (!valgrind)
+    {
+      g_assert_true (plain.converged);
+      g_assert_true (centred.converged);
+      g_assert_cmpfloat (err_centred, <, 0.6 * err_plain);
+    }
+  for (k = 0; k < p.d * p.c; k++)
+    if (p.obs[k])
+      g_assert_cmpmem (out_c + p.g * k, p.g * sizeof (double),
+                       p.data + p.g * k, p.g * sizeof (double));
+
+  /* the last cell line unmeasured: its profiles are finite; with no
+   * iteration they are the mean of all measured profiles */
+  memset (p.obs + p.d * (p.c - 1), 0, p.d);
+  opt.max_iters = 0;
+  g_assert_true (ntkmc_falrtc (ctx, &opt, p.g, p.d, p.c, p.data, p.obs,
+                               out_c, &centred, &error));
+  g_assert_no_error (error);
+  for (i = 0; i < p.g; i++)
+    {
+      double mean = 0;
+      size_t m = 0;
+      for (k = 0; k < p.d * p.c; k++)
+        if (p.obs[k])
+          {
+            mean += p.data[i + p.g * k];
+            m++;
+          }
+      mean /= (double) m;
+      for (j = 0; j < p.d; j++)
+        g_assert_cmpfloat_with_epsilon (out_c[i + p.g * (j + p.d * (p.c - 1))],
+                                        mean, 1e-12 * (1 + fabs (mean)));
+    }
+  g_free (out);
+  g_free (out_c);
+  problem_clear (&p);
+  g_rand_free (rng);
+}
+
 static void
 test_objective_and_cap (void)
 {
@@ -360,6 +453,10 @@ test_errors_and_cancel (void)
   opt.max_iters = -1;
   expect_error (ctx, &opt, 4, 4, 4, p.data, p.obs, NTKMC_ERROR_INVALID,
                 "max_iters");
+  ntkmc_falrtc_options_init (&opt);
+  opt.center = (NtkmcFalrtcCenter) 2;
+  expect_error (ctx, &opt, 4, 4, 4, p.data, p.obs, NTKMC_ERROR_INVALID,
+                "center must be");
   /* cancelled in the middle of the iterations */
   ntkmc_falrtc_options_init (&opt);
   opt.tol = 0;
@@ -376,6 +473,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/falrtc/recovery", test_recovery);
+  g_test_add_func ("/falrtc/center", test_center);
   g_test_add_func ("/falrtc/objective-and-cap", test_objective_and_cap);
   g_test_add_func ("/falrtc/in-place-and-full", test_in_place_and_full);
   g_test_add_func ("/falrtc/errors-and-cancel", test_errors_and_cancel);

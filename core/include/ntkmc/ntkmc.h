@@ -1519,6 +1519,25 @@ gboolean ntkmc_dnpp (NtkmcContext *ctx, const NtkmcDnppOptions *opt,
                      NtkmcDnppReport *report, GError **error);
 
 /**
+ * NtkmcFalrtcCenter:
+ * @NTKMC_FALRTC_CENTER_NONE: complete the data as given; unmeasured
+ *   profiles start at the mean of all measured profiles (Liu et al.'s
+ *   method as the paper uses it).
+ * @NTKMC_FALRTC_CENTER_CELL: subtract from every measured profile the mean
+ *   measured profile of its cell line, complete that tensor, and add each
+ *   cell line's mean back to its completed profiles (a cell line without
+ *   measured profiles takes the mean of all measured profiles).  Unmeasured
+ *   profiles then start at the mean over cell type.  The trace norms no
+ *   longer shrink the cell lines' mean profiles toward zero.
+ *
+ * What FaLRTC completes.  Both use the measured profiles only.
+ */
+typedef enum {
+  NTKMC_FALRTC_CENTER_NONE = 0,
+  NTKMC_FALRTC_CENTER_CELL = 1
+} NtkmcFalrtcCenter;
+
+/**
  * NtkmcFalrtcOptions:
  * @alpha: weights of the trace norms of the mode-1 (genes), mode-2 (drugs)
  *   and mode-3 (cell lines) unfoldings, >= 0, not all 0; they are scaled to
@@ -1529,6 +1548,9 @@ gboolean ntkmc_dnpp (NtkmcContext *ctx, const NtkmcDnppOptions *opt,
  * @tol: stop when ||X_k+1 - X_k||_F / ||X_k||_F < tol (default 1e-5).
  * @lipschitz0: the line search's first Lipschitz estimate, as a fraction
  *   of the exact constant sum alpha_i / mu_i, in (0, 1] (default 1/64).
+ * @center: what is completed: the data (%NTKMC_FALRTC_CENTER_NONE, the
+ *   default) or the data minus each cell line's mean profile
+ *   (%NTKMC_FALRTC_CENTER_CELL); see #NtkmcFalrtcCenter.
  */
 typedef struct {
   double alpha[3];
@@ -1536,6 +1558,7 @@ typedef struct {
   int max_iters;
   double tol;
   double lipschitz0;
+  NtkmcFalrtcCenter center;
 } NtkmcFalrtcOptions;
 
 void ntkmc_falrtc_options_init (NtkmcFalrtcOptions *opt);
@@ -1544,7 +1567,7 @@ void ntkmc_falrtc_options_init (NtkmcFalrtcOptions *opt);
  * NtkmcFalrtcReport:
  * @iters: iterations done.
  * @objective: the smoothed objective sum alpha_i f_mu_i(X_(i)) at the
- *   result; @objective0 at the start.
+ *   result; @objective0 at the start (of the centred tensor when centring).
  * @rel_change: the last relative change.
  * @converged: TRUE when @rel_change fell below the tolerance.
  * @n_line_search: objective evaluations that the line search rejected.
@@ -1580,7 +1603,9 @@ typedef struct {
  * TPAMI 2013): minimizes sum_i alpha_i ||X_(i)||_* subject to X = Y on the
  * measured profiles, each trace norm smoothed with parameter mu_i, by
  * Nesterov's accelerated gradient method with an adaptive Lipschitz line
- * search.  Unmeasured profiles start at the mean measured profile.
+ * search.  Unmeasured profiles start at the mean measured profile; with
+ * @opt->center = %NTKMC_FALRTC_CENTER_CELL the tensor completed is the data
+ * minus each cell line's mean profile (see #NtkmcFalrtcCenter).
  * docs/numerics.md gives the algorithm and its cost: per iteration and
  * line-search trial, three Gram matrices of the unfoldings (the smaller
  * side), their eigendecompositions, and three products with the tensor.

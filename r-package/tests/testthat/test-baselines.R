@@ -110,6 +110,30 @@ test_that("cmap_cv runs DNPP, FaLRTC and the NTK with a FaLRTC prior", {
   expect_match(format(methods$falrtc), "FaLRTC")
 })
 
+test_that("FaLRTC centred by cell line starts at the mean over cell type and beats the plain one on per-cell offsets", {
+  cm <- simulate_cmap(n_genes = 30, n_drugs = 40, n_cells = 8,
+                      n_profiles = 180, n_dense = 3, threshold = 20, seed = 3L)
+  folds <- cmap_folds(cm, k = 3, seed = 149, quiet = TRUE)
+  tg <- folds[!is.na(folds$fold) & folds$fold == 1L, c("drug", "cell")]
+  keep <- !paste(cm$design$drug, cm$design$cell) %in% paste(tg$drug, tg$cell)
+  train <- ntkmc:::cmap_subset(cm, keep)
+  m0 <- cmap_impute(train, cmap_method("falrtc", center = "cell",
+                                       max_iters = 0L), targets = tg)
+  mean <- cmap_impute(train, cmap_method("mean"), targets = tg)
+  key <- function(o) match(paste(tg$drug, tg$cell),
+                           paste(o$design$drug, o$design$cell))
+  expect_equal(m0$x[, key(m0)], mean$x[, key(mean)], tolerance = 1e-12)
+  expect_match(format(cmap_method("falrtc", center = "cell")), "centred")
+  methods <- list(plain = cmap_method("falrtc", max_iters = 1000L),
+                  centred = cmap_method("falrtc", center = "cell",
+                                        max_iters = 1000L))
+  cv <- cmap_cv(cm, methods, k = 3, seeds = 149, threshold = 20,
+                verbose = FALSE)
+  o <- cv$overall[cv$overall$regime == "all", ]
+  expect_gt(o$mean_r2[o$method == "centred"],
+            o$mean_r2[o$method == "plain"] + 0.1)
+})
+
 test_that("the baselines reject bad settings and data", {
   expect_error(cmap_method("dnpp", k = 0), "'k' must be >= 1")
   expect_error(cmap_method("falrtc", alpha = c(0, 0, 0)), "positive entry")
@@ -121,5 +145,11 @@ test_that("the baselines reject bad settings and data", {
           10L, 1L, FALSE), "no profile is measured")
   expect_error(
     .Call(ntkmc:::C_falrtc, array(NaN, c(2, 2, 2)), matrix(TRUE, 2, 2),
-          c(1, 1, 1), c(0, 0, 0), 10L, 1e-5, 1L, FALSE), "non-finite")
+          c(1, 1, 1), c(0, 0, 0), 10L, 1e-5, 0L, 1L, FALSE), "non-finite")
+  expect_error(cmap_method("falrtc", center = "drug"),
+               "'center' must be \"none\" or \"cell\"")
+  expect_error(cmap_method("falrtc", center = c("cell", "none")), "'center'")
+  expect_error(
+    .Call(ntkmc:::C_falrtc, array(1, c(2, 2, 2)), matrix(TRUE, 2, 2),
+          c(1, 1, 1), c(0, 0, 0), 10L, 1e-5, 5L, 1L, FALSE), "center must be")
 })
