@@ -180,7 +180,8 @@ subsample_init (System *sys, Subsample *sub, size_t m, size_t k,
  *   B^-1 = sum_t R_t^T (K_tt + lambda I)^-1 R_t,
  *
  * - global: a Nystrom approximation K ~ U L U^T of rank k from a random
- *   subsample of m = 4k observed pixels (U orthonormal, n x k): the smooth
+ *   subsample of m = 4k observed pixels, at most n / 2 (U orthonormal,
+ *   n x k): the smooth
  *   image-wide modes, the constant first, that no tile can see;
  * - local: the observed pixels cut into BLOCK x BLOCK tiles, each tile's
  *   own system factorized (Cholesky): the fine, local part of the kernel,
@@ -306,7 +307,10 @@ precond_global_init (System *sys, Precond *pc, GError **error)
 
   cap = ((size_t) 1 << 27) / MAX (n, (size_t) 1);
   k = MIN ((size_t) PRECOND_RANK, MAX ((size_t) 16, cap));
-  if (!subsample_init (sys, &sub, 4 * k, k, FALSE, error))
+  /* at most half the pixels: on small systems the subsample's own
+   * eigendecomposition would otherwise cost more than the solve */
+  if (!subsample_init (sys, &sub, MIN (4 * k, MAX ((size_t) 64, n / 2)), k,
+                       FALSE, error))
     return FALSE;
   m = sub.m;
   k = sub.k;
