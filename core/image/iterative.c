@@ -565,8 +565,8 @@ solve_cg (System *sys, const double *b, const double *bnorm,
 #define EIGENPRO_SUBSAMPLE(n) \
   MIN ((size_t) 1000, MAX ((size_t) 64, ((size_t) 1 << 27) / MAX ((n), (size_t) 1)))
 #define EIGENPRO_RANK 160
-/* residuals not below the best in a row before the step is halved */
-#define EIGENPRO_RISES 3
+/* residuals in a row above the best one before the step is halved */
+#define EIGENPRO_RISES 2
 
 static gboolean
 solve_eigenpro (System *sys, const double *b, const double *bnorm,
@@ -618,15 +618,18 @@ solve_eigenpro (System *sys, const double *b, const double *bnorm,
       worst = worst_residual (g, bnorm, n, sys->nrhs);
       if (!report (sys, "EigenPro", it, max_iters, worst, error))
         goto out;
-      if (worst < best)
+      if (worst <= best)
         {
+          /* (equal: the best iterate again, just restored) */
           best = worst;
           rises = 0;
           memcpy (xbest, x, nn * sizeof (double));
         }
+      else
+        rises++;
       if (worst <= tol || it >= max_iters)
         break;
-      if (worst >= best && ++rises >= EIGENPRO_RISES)
+      if (rises >= EIGENPRO_RISES)
         {
           /* The subsample's spectrum underestimated the step's reach: some
            * direction grows (barbara's nearly local kernel: by 0.5% per
