@@ -205,3 +205,39 @@ ntkmc_linalg_gemv (char trans, size_t m, size_t n, double alpha,
     return;
   dgemv_ (&trans, &bm, &bn, &alpha, a, &blda, x, &one, &beta, y, &one, 1);
 }
+
+extern void sgemm_ (const char *ta, const char *tb, const blasint *m,
+                    const blasint *n, const blasint *k, const float *alpha,
+                    const float *a, const blasint *lda, const float *b,
+                    const blasint *ldb, const float *beta, float *c,
+                    const blasint *ldc, size_t, size_t);
+extern void ssyrk_ (const char *uplo, const char *trans, const blasint *n,
+                    const blasint *k, const float *alpha, const float *a,
+                    const blasint *lda, const float *beta, float *c,
+                    const blasint *ldc, size_t, size_t);
+
+void
+ntkmc_linalg_gemm_f (char transa, char transb, size_t m, size_t n, size_t k,
+                     float alpha, const float *a, size_t lda, const float *b,
+                     size_t ldb, float beta, float *c, size_t ldc)
+{
+  blasint bm = to_blas (m), bn = to_blas (n), bk = to_blas (k);
+  blasint blda = to_ld (lda), bldb = to_ld (ldb), bldc = to_ld (ldc);
+  if (m == 0 || n == 0)
+    return;
+  sgemm_ (&transa, &transb, &bm, &bn, &bk, &alpha, a, &blda, b, &bldb, &beta,
+          c, &bldc, 1, 1);
+}
+
+void
+ntkmc_linalg_syrk_f (char uplo, char trans, size_t n, size_t k, float alpha,
+                     const float *a, size_t lda, float beta, float *c,
+                     size_t ldc)
+{
+  blasint bn = to_blas (n), bk = to_blas (k), blda = to_ld (lda),
+          bldc = to_ld (ldc);
+
+  if (n == 0)
+    return;
+  ssyrk_ (&uplo, &trans, &bn, &bk, &alpha, a, &blda, &beta, c, &bldc, 1, 1);
+}

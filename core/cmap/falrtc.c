@@ -36,6 +36,15 @@
  * start at 0 there, i.e. at the mean over cell type.  Without it the free
  * fibres start at the mean measured profile.
  *
+ * Single precision (opt->single_precision): each evaluation narrows the
+ * point to a float copy, runs the Gram matrices (ssyrk) and the products
+ * M A (sgemm) on it and widens the gradient back; the eigendecompositions,
+ * M, every update of X, Z and W and the reported objectives stay double
+ * (the line search compares single-precision objectives).  The products are what
+ * costs (O(N (I_1 + I_2 + I_3)) per evaluation against O(I_i^3) for the
+ * eigendecompositions), so this about halves the time; the float copies
+ * add two float tensors of memory.
+ *
  * Storage: the tensor is column-major, genes fastest.  Mode 1 (genes) is the
  * matrix n_genes x (n_drugs n_cells) as stored; mode 3 (cells) is the
  * transpose of the stored (n_genes n_drugs) x n_cells matrix; mode 2 (drugs)
@@ -76,14 +85,73 @@ typedef struct {
   double *gram[3];       /* dim_i x dim_i; eigenvectors after syevd */
   double *m[3];          /* dim_i x dim_i, M of the mode */
   double *eig[3];
+  /* single precision (opt->single_precision): the products run on float
+   * copies; the iterates, the eigendecompositions and M stay double */
+  gboolean single;
+  float *xs, *gs;        /* the evaluated tensor and the gradient, float */
+  float *gram_f[3], *m_f[3];
 } Falrtc;
 
-/* Lower triangle of the Gram matrix of mode @i of tensor x into f->gram[i]. */
+/* dst[0..n) = src[0..n) narrowed to float; the tensors are large, so in
+ * parallel. */
+static void
+to_float (const Falrtc *f, const double *src, float *dst, size_t n)
+{
+  size_t k;
+#pragma omp parallel for schedule(static) num_threads(f->ctx->n_threads)
+  for (k = 0; k < n; k++)
+    dst[k] = (float) src[k];
+}
+
+static void
+to_double (const Falrtc *f, const float *src, double *dst, size_t n)
+{
+  size_t k;
+#pragma omp parallel for schedule(static) num_threads(f->ctx->n_threads)
+  for (k = 0; k < n; k++)
+    dst[k] = (double) src[k];
+}
+
+/* Lower triangle of the Gram matrix of mode @i of f->xs into f->gram_f[i],
+ * then widened into f->gram[i]. */
+static void
+mode_gram_f (Falrtc *f, int i)
+{
+  size_t g = f->dim[0], d = f->dim[1], c = f->dim[2], n = f->dim[i], s, j, a;
+  float *gf = f->gram_f[i];
+  const float *x = f->xs;
+
+  switch (i)
+    {
+    case 0:
+      ntkmc_linalg_syrk_f ('L', 'N', g, d * c, 1.0f, x, g, 0.0f, gf, g);
+      break;
+    case 1:
+      for (s = 0; s < c; s++)
+        ntkmc_linalg_syrk_f ('L', 'T', d, g, 1.0f, x + s * g * d, g,
+                             s == 0 ? 0.0f : 1.0f, gf, d);
+      break;
+    default:
+      ntkmc_linalg_syrk_f ('L', 'T', c, g * d, 1.0f, x, g * d, 0.0f, gf, c);
+      break;
+    }
+  for (j = 0; j < n; j++)
+    for (a = j; a < n; a++)
+      f->gram[i][a + j * n] = gf[a + j * n];
+}
+
+/* Lower triangle of the Gram matrix of mode @i of tensor x into f->gram[i]
+ * (in single precision from f->xs, which must hold x). */
 static void
 mode_gram (Falrtc *f, int i, const double *x)
 {
   size_t g = f->dim[0], d = f->dim[1], c = f->dim[2], s;
 
+  if (f->single)
+    {
+      mode_gram_f (f, i);
+      return;
+    }
   switch (i)
     {
     case 0:
@@ -131,6 +199,8 @@ evaluate (Falrtc *f, const double *x, double *grad, double *value,
   double total = 0;
   int i;
 
+  if (f->single)
+    to_float (f, x, f->xs, g * f->n_fibres);
   for (i = 0; i < 3; i++)
     {
       size_t n = f->dim[i], j, a;
@@ -163,6 +233,33 @@ evaluate (Falrtc *f, const double *x, double *grad, double *value,
       for (j = 0; j < n; j++)
         for (a = j + 1; a < n; a++)
           m[j + a * n] = m[a + j * n];
+      if (f->single)
+        {
+          float *mf = f->m_f[i], *gs = f->gs, al = (float) f->alpha[i];
+          float beta = first ? 0.0f : 1.0f;
+          const float *xs = f->xs;
+
+          for (j = 0; j < n * n; j++)
+            mf[j] = (float) m[j];
+          switch (i)
+            {
+            case 0:
+              ntkmc_linalg_gemm_f ('N', 'N', g, d * c, g, al, mf, g, xs, g,
+                                   beta, gs, g);
+              break;
+            case 1:
+              for (s = 0; s < c; s++)
+                ntkmc_linalg_gemm_f ('N', 'N', g, d, d, al, xs + s * g * d,
+                                     g, mf, d, beta, gs + s * g * d, g);
+              break;
+            default:
+              ntkmc_linalg_gemm_f ('N', 'N', g * d, c, c, al, xs, g * d, mf,
+                                   c, beta, gs, g * d);
+              break;
+            }
+          first = FALSE;
+          continue;
+        }
       switch (i)
         {
         case 0:
@@ -182,6 +279,8 @@ evaluate (Falrtc *f, const double *x, double *grad, double *value,
         }
       first = FALSE;
     }
+  if (grad != NULL && f->single)
+    to_double (f, f->gs, grad, g * f->n_fibres);
   *value = total;
   return TRUE;
 }
@@ -406,6 +505,7 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
   f.dim[2] = n_cells;
   f.n_fibres = n_drugs * n_cells;
   f.observed = observed;
+  f.single = opt->single_precision;
   total = n_genes * f.n_fibres;
   for (i = 0; i < 3; i++)
     asum += opt->alpha[i];
@@ -441,6 +541,20 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
                          : NULL;
       f.eig[i] = g_new (double, MAX (n, (size_t) 1));
       ok = f.m[i] != NULL;
+      if (ok && f.single)
+        {
+          f.gram_f[i] = g_new (float, MAX (n * n, (size_t) 1));
+          f.m_f[i] = g_new (float, MAX (n * n, (size_t) 1));
+        }
+    }
+  if (ok && f.single)
+    {
+      f.xs = ntkmc_big_alloc (total, sizeof (float),
+                              "a FaLRTC work tensor", error);
+      f.gs = f.xs ? ntkmc_big_alloc (total, sizeof (float),
+                                     "a FaLRTC work tensor", error)
+                  : NULL;
+      ok = f.gs != NULL;
     }
   if (ok)
     {
@@ -450,8 +564,11 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
       fill_start (&f, y, center, offset, x);
       memcpy (buf[1], x, total * sizeof (double));   /* Z */
       memcpy (w, x, total * sizeof (double));
+      /* the reported objectives are double precision in either case */
+      f.single = FALSE;
       ok = ntkmc_context_report (ctx, 0.0, "FaLRTC", error)
            && evaluate (&f, x, NULL, &rep.objective0, error);
+      f.single = opt->single_precision;
       rep.objective = rep.objective0;
       rep.lipschitz = lip;
       if (n_measured == f.n_fibres)
@@ -470,8 +587,11 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
           rep.lipschitz = lip;
           rep.converged = rep.rel_change < opt->tol;
         }
-      if (ok && isnan (rep.objective))
-        ok = evaluate (&f, x, NULL, &rep.objective, error);
+      if (ok && (isnan (rep.objective) || f.single))
+        {
+          f.single = FALSE;
+          ok = evaluate (&f, x, NULL, &rep.objective, error);
+        }
       if (ok)
         ok = ntkmc_context_report (ctx, 1.0, "done", error);
       if (ok)
@@ -502,7 +622,11 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
       ntkmc_big_free (f.gram[i]);
       ntkmc_big_free (f.m[i]);
       g_free (f.eig[i]);
+      g_free (f.gram_f[i]);
+      g_free (f.m_f[i]);
     }
+  ntkmc_big_free (f.xs);
+  ntkmc_big_free (f.gs);
   rep.seconds = ntkmc_now () - t0;
   if (report != NULL)
     *report = rep;

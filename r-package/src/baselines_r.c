@@ -122,14 +122,15 @@ C_dnpp (SEXP y, SEXP observed, SEXP drug, SEXP cell, SEXP k, SEXP threads,
 }
 
 /*
- * C_falrtc(y, observed, alpha, mu, max_iters, tol, center, threads,
- * verbose): alpha and mu are double vectors of length 3 (mu 0 = default);
- * center the NtkmcFalrtcCenter value (0 none, 1 by cell line).  Returns
+ * C_falrtc(y, observed, alpha, mu, max_iters, tol, center, single,
+ * threads, verbose): alpha and mu are double vectors of length 3 (mu 0 =
+ * default); center the NtkmcFalrtcCenter value (0 none, 1 by cell line);
+ * single TRUE for single-precision products.  Returns
  * the completed tensor with attribute "report".
  */
 SEXP
 C_falrtc (SEXP y, SEXP observed, SEXP alpha, SEXP mu, SEXP max_iters,
-          SEXP tol, SEXP center, SEXP threads, SEXP verbose)
+          SEXP tol, SEXP center, SEXP single, SEXP threads, SEXP verbose)
 {
   NtkmcFalrtcOptions opt;
   NtkmcFalrtcReport rep;
@@ -161,6 +162,7 @@ C_falrtc (SEXP y, SEXP observed, SEXP alpha, SEXP mu, SEXP max_iters,
   opt.max_iters = int_arg (max_iters, "max_iters");
   opt.tol = real_arg (tol, "tol");
   opt.center = (NtkmcFalrtcCenter) int_arg (center, "center");
+  opt.single_precision = Rf_asLogical (single) == TRUE;
   pr.verbose = Rf_asLogical (verbose) == TRUE;
   out = PROTECT (Rf_allocVector (REALSXP, XLENGTH (y)));
   Rf_setAttrib (out, R_DimSymbol, Rf_getAttrib (y, R_DimSymbol));

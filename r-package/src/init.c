@@ -26,7 +26,7 @@ static const R_CallMethodDef call_entries[] = {
   CALLDEF ("kernel_write", C_kernel_write, 4),
   CALLDEF ("kernel_read", C_kernel_read, 1),
   CALLDEF ("dnpp", C_dnpp, 7),
-  CALLDEF ("falrtc", C_falrtc, 9),
+  CALLDEF ("falrtc", C_falrtc, 10),
   CALLDEF ("gct_read", C_gct_read, 4),
   CALLDEF ("gct_write", C_gct_write, 7),
   { NULL, NULL, 0 }

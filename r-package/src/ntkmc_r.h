@@ -33,7 +33,7 @@ SEXP C_kernel_read (SEXP path);
 SEXP C_dnpp (SEXP y, SEXP observed, SEXP drug, SEXP cell, SEXP k,
              SEXP threads, SEXP verbose);
 SEXP C_falrtc (SEXP y, SEXP observed, SEXP alpha, SEXP mu, SEXP max_iters,
-               SEXP tol, SEXP center, SEXP threads, SEXP verbose);
+               SEXP tol, SEXP center, SEXP single, SEXP threads, SEXP verbose);
 SEXP C_gct_read (SEXP path, SEXP rid, SEXP cid, SEXP meta_only);
 SEXP C_gct_write (SEXP path, SEXP mat, SEXP row_ids, SEXP col_ids,
                   SEXP rdesc, SEXP cdesc, SEXP format);

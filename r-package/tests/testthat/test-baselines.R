@@ -110,13 +110,20 @@ test_that("cmap_cv runs DNPP, FaLRTC and the NTK with a FaLRTC prior", {
   expect_match(format(methods$falrtc), "FaLRTC")
 })
 
-test_that("FaLRTC centred by cell line starts at the mean over cell type and beats the plain one on per-cell offsets", {
-  cm <- simulate_cmap(n_genes = 30, n_drugs = 40, n_cells = 8,
-                      n_profiles = 180, n_dense = 3, threshold = 20, seed = 3L)
+# the training set and targets of fold 1 of a 3-fold split
+first_fold <- function(cm) {
   folds <- cmap_folds(cm, k = 3, seed = 149, quiet = TRUE)
   tg <- folds[!is.na(folds$fold) & folds$fold == 1L, c("drug", "cell")]
   keep <- !paste(cm$design$drug, cm$design$cell) %in% paste(tg$drug, tg$cell)
-  train <- ntkmc:::cmap_subset(cm, keep)
+  list(targets = tg, train = ntkmc:::cmap_subset(cm, keep))
+}
+
+test_that("FaLRTC centred by cell line starts at the mean over cell type and beats the plain one on per-cell offsets", {
+  cm <- simulate_cmap(n_genes = 30, n_drugs = 40, n_cells = 8,
+                      n_profiles = 180, n_dense = 3, threshold = 20, seed = 3L)
+  sp <- first_fold(cm)
+  tg <- sp$targets
+  train <- sp$train
   m0 <- cmap_impute(train, cmap_method("falrtc", center = "cell",
                                        max_iters = 0L), targets = tg)
   mean <- cmap_impute(train, cmap_method("mean"), targets = tg)
@@ -134,6 +141,29 @@ test_that("FaLRTC centred by cell line starts at the mean over cell type and bea
             o$mean_r2[o$method == "plain"] + 0.1)
 })
 
+test_that("FaLRTC in single precision gives the double-precision completion", {
+  cm <- simulate_cmap(n_genes = 30, n_drugs = 40, n_cells = 8,
+                      n_profiles = 180, n_dense = 3, threshold = 20, seed = 5L)
+  sp <- first_fold(cm)
+  tg <- sp$targets
+  train <- sp$train
+  x0 <- train$x
+  run <- function(precision)
+    cmap_impute(train, cmap_method("falrtc", center = "cell", tol = 1e-6,
+                                   max_iters = 2000L, precision = precision),
+                targets = tg)
+  d <- run("double")
+  s <- run("single")
+  expect_identical(train$x, x0)
+  expect_identical(dimnames(s$x), dimnames(d$x))
+  expect_lt(sqrt(sum((s$x - d$x)^2) / sum(d$x^2)), 3e-3)
+  expect_gt(max(abs(s$x - d$x)), 0)    # really another computation
+  m <- cmap_method("falrtc", precision = "single")
+  expect_match(format(m), "single-precision")
+  # the default is not stored: methods made before the option compare equal
+  expect_identical(cmap_method("falrtc"), cmap_method("falrtc", precision = "double"))
+})
+
 test_that("the baselines reject bad settings and data", {
   expect_error(cmap_method("dnpp", k = 0), "'k' must be >= 1")
   expect_error(cmap_method("falrtc", alpha = c(0, 0, 0)), "positive entry")
@@ -145,11 +175,14 @@ test_that("the baselines reject bad settings and data", {
           10L, 1L, FALSE), "no profile is measured")
   expect_error(
     .Call(ntkmc:::C_falrtc, array(NaN, c(2, 2, 2)), matrix(TRUE, 2, 2),
-          c(1, 1, 1), c(0, 0, 0), 10L, 1e-5, 0L, 1L, FALSE), "non-finite")
+          c(1, 1, 1), c(0, 0, 0), 10L, 1e-5, 0L, FALSE, 1L, FALSE), "non-finite")
   expect_error(cmap_method("falrtc", center = "drug"),
                "'center' must be \"none\" or \"cell\"")
   expect_error(cmap_method("falrtc", center = c("cell", "none")), "'center'")
   expect_error(
     .Call(ntkmc:::C_falrtc, array(1, c(2, 2, 2)), matrix(TRUE, 2, 2),
-          c(1, 1, 1), c(0, 0, 0), 10L, 1e-5, 5L, 1L, FALSE), "center must be")
+          c(1, 1, 1), c(0, 0, 0), 10L, 1e-5, 5L, FALSE, 1L, FALSE), "center must be")
+  expect_error(cmap_method("falrtc", precision = "half"),
+               "'precision' must be \"double\" or \"single\"")
+  expect_error(cmap_method("falrtc", precision = NA_character_), "'precision'")
 })
