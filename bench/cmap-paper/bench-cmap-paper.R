@@ -19,21 +19,26 @@
 #   modz272  the cmapR fixture's 272 real level-5 signatures (GCTX).
 # Metrics overall and by regime (dense: >= 150 training drugs), the corrected
 # repeated k-fold t-test of the mixed prior against DNPP (Appendix I), time
-# per fold and peak memory.  Every round is saved (RESULTS/<dataset>-<seed>.rds)
-# and reused when the script runs again, so a long comparison can be run in
-# pieces.  Writes its section of docs/benchmarks.md between
+# per fold and peak memory.  Every fold is saved
+# (RESULTS/<dataset>-<seed>-fold<f>.rds) and reused when the script runs
+# again with the same settings, so a long comparison can be stopped and
+# resumed; the folds of a round are joined with cmap_cv_combine().  (Rounds
+# saved whole, RESULTS/<dataset>-<seed>.rds, by older versions are reused.)  Writes its section of docs/benchmarks.md between
 # <!-- bench-cmap-paper:begin/end --> markers, and plots (Fig. 2 style) into
 # docs/images/.
 #
 #   Rscript bench/cmap-paper/bench-cmap-paper.R [--lib DIR] [--datasets sim,lincs,real100,modz272]
 #       [--scale 1] [--genes 978] [--seeds 149,10,53,77,1928] [--k 10]
-#       [--falrtc-iters 500] [--falrtc-center none] [--threads 2]
+#       [--falrtc-iters 500] [--falrtc-tol 1e-5] [--falrtc-center none]
+#       [--falrtc-precision double] [--threads 2]
 #       [--results DIR] [--shared DIR] [--threshold 150]
 #       [--output docs/benchmarks.md] [--images docs/images]
 #
 # --falrtc-center cell runs FaLRTC on the data minus each cell line's mean
 # profile (cmap_method("falrtc", center = "cell")); "none" is the method as
-# the paper uses it.
+# the paper uses it.  --falrtc-tol is its stopping tolerance (relative
+# change) and --falrtc-precision single runs its products in float (about
+# twice as fast; what makes the full-size runs affordable).
 #
 # --scale s shrinks drugs and profiles (sim) or the compound sample (lincs)
 # by s; --genes sets the number of genes.  Both are stated in the output.
@@ -50,7 +55,9 @@ n_genes <- as.integer(opt("genes", "978"))
 seeds <- as.integer(strsplit(opt("seeds", "149,10,53,77,1928"), ",")[[1L]])
 k <- as.integer(opt("k", "10"))
 falrtc_iters <- as.integer(opt("falrtc-iters", "500"))
+falrtc_tol <- as.numeric(opt("falrtc-tol", "1e-5"))
 falrtc_center <- opt("falrtc-center", "none")
+falrtc_precision <- opt("falrtc-precision", "double")
 threads <- as.integer(opt("threads", "2"))
 results <- opt("results", "bench-cmap-paper-results")
 shared <- opt("shared", file.path("..", "shared", "data"))
@@ -63,8 +70,8 @@ dir.create(results, showWarnings = FALSE, recursive = TRUE)
 threshold <- as.integer(opt("threshold", "150"))
 
 methods <- function() {
-  falrtc <- cmap_method("falrtc", max_iters = falrtc_iters,
-                        center = falrtc_center)
+  falrtc <- cmap_method("falrtc", max_iters = falrtc_iters, tol = falrtc_tol,
+                        center = falrtc_center, precision = falrtc_precision)
   dnpp <- cmap_method("dnpp", k = 10L)
   # order matters only for time: a method whose prediction another listed
   # earlier already made on the fold reuses it (see ?cmap_cv)
@@ -149,21 +156,35 @@ make_modz272 <- function() {
 }
 
 # ------------------------------------------------------------------ runs
+# A saved result (round or fold) if its file exists and has this setup.
+load_saved <- function(f, name) {
+  if (!file.exists(f)) return(NULL)
+  r <- readRDS(f)
+  if (same_setup(saved_setup(r), setup(name))) return(r)
+  message(sprintf("%s: saved with another setup, recomputing", f))
+  NULL
+}
+
 run_round <- function(name, data, seed) {
-  f <- file.path(results, sprintf("%s-%d.rds", name, seed))
-  if (file.exists(f)) {
-    r <- readRDS(f)
-    if (same_setup(saved_setup(r), setup(name))) return(r)
-    message(sprintf("%s: saved with another setup, recomputing", f))
-  }
-  message(sprintf("[%s] %s: round seed %d", format(Sys.time(), "%H:%M:%S"), name, seed))
-  t0 <- proc.time()[["elapsed"]]
-  cv <- cmap_cv(data, methods(), k = k, seeds = seed, threshold = threshold,
-                threads = threads, verbose = TRUE)
-  r <- list(setup = setup(name), cv = cv,
-            seconds = proc.time()[["elapsed"]] - t0, peak = peak_rss())
-  saveRDS(r, f)
-  r
+  whole <- load_saved(file.path(results, sprintf("%s-%d.rds", name, seed)), name)
+  if (!is.null(whole)) return(whole)
+  parts <- lapply(seq_len(k), function(fold) {
+    f <- file.path(results, sprintf("%s-%d-fold%d.rds", name, seed, fold))
+    r <- load_saved(f, name)
+    if (!is.null(r)) return(r)
+    message(sprintf("[%s] %s: round seed %d, fold %d/%d",
+                    format(Sys.time(), "%H:%M:%S"), name, seed, fold, k))
+    t0 <- proc.time()[["elapsed"]]
+    cv <- cmap_cv(data, methods(), k = k, seeds = seed, which_folds = fold,
+                  threshold = threshold, threads = threads, verbose = TRUE)
+    r <- list(setup = setup(name), cv = cv,
+              seconds = proc.time()[["elapsed"]] - t0, peak = peak_rss())
+    saveRDS(r, f)
+    r
+  })
+  list(setup = setup(name), cv = cmap_cv_combine(lapply(parts, `[[`, "cv")),
+       seconds = sum(vapply(parts, `[[`, 1, "seconds")),
+       peak = max(vapply(parts, `[[`, 1, "peak")))
 }
 
 # what a saved round depends on; NA: a setting the data set ignores (the
@@ -172,7 +193,8 @@ setup <- function(name) {
   real <- name %in% c("real100", "modz272")
   list(name = name, scale = if (real) NA else scale,
        genes = if (real) NA else n_genes, k = k, threshold = threshold,
-       falrtc_iters = falrtc_iters, falrtc_center = falrtc_center)
+       falrtc_iters = falrtc_iters, falrtc_tol = falrtc_tol,
+       falrtc_center = falrtc_center, falrtc_precision = falrtc_precision)
 }
 
 # The setup of a saved round, completed from its results where older
@@ -184,6 +206,9 @@ saved_setup <- function(r) {
   if (is.null(s$k)) s$k <- r$cv$k
   if (is.null(s$falrtc_center))
     s$falrtc_center <- r$cv$methods$falrtc$center %||% "none"
+  if (is.null(s$falrtc_tol)) s$falrtc_tol <- r$cv$methods$falrtc$tol
+  if (is.null(s$falrtc_precision))
+    s$falrtc_precision <- r$cv$methods$falrtc$precision %||% "double"
   s
 }
 
@@ -232,12 +257,13 @@ section <- function(name, data, rounds) {
       real100 = "100 real LINCS2020 profiles (treated - control), through write_gct/read_gct",
       modz272 = "272 real level-5 MODZ signatures (cmapR fixture, GCTX), by compound")),
     "",
-    sprintf("%d genes, %d drugs, %d cell lines, %d measured profiles (%d cell lines with >= %d drugs); %d rounds of %d-fold CV (seeds %s); FaLRTC at most %d iterations%s.",
+    sprintf("%d genes, %d drugs, %d cell lines, %d measured profiles (%d cell lines with >= %d drugs); %d rounds of %d-fold CV (seeds %s); FaLRTC to a relative change of %g or at most %d iterations%s%s.",
             nrow(data$x), nlevels(data$design$drug), nlevels(data$design$cell),
             obs, sum(counts >= threshold), threshold, length(rounds), k,
             paste(vapply(rounds, function(r) r$cv$folds$seed[1L], 1), collapse = ", "),
-            falrtc_iters,
-            if (falrtc_center == "cell") ", centred by cell line" else ""),
+            falrtc_tol, falrtc_iters,
+            if (falrtc_center == "cell") ", centred by cell line" else "",
+            if (falrtc_precision == "single") ", single-precision products" else ""),
     "",
     "| method | Pearson r (all / dense / sparse) | mean R^2 (all / dense / sparse) | mean cosine (all / dense / sparse) | s per fold |",
     "|---|---|---|---|---|")
@@ -299,9 +325,10 @@ for (name in datasets) {
 
 text <- c("<!-- bench-cmap-paper:begin -->",
           "## The paper's CMAP comparison (bench/cmap-paper)", "",
-          sprintf("`Rscript bench/cmap-paper/bench-cmap-paper.R --datasets %s --scale %g --genes %d --threshold %d --falrtc-iters %d --falrtc-center %s --threads %d`, %s.",
+          sprintf("`Rscript bench/cmap-paper/bench-cmap-paper.R --datasets %s --scale %g --genes %d --threshold %d --falrtc-iters %d --falrtc-tol %g --falrtc-center %s --falrtc-precision %s --threads %d`, %s.",
                   paste(datasets, collapse = ","), scale, n_genes,
-                  threshold_all, falrtc_iters, falrtc_center, threads,
+                  threshold_all, falrtc_iters, falrtc_tol, falrtc_center,
+                  falrtc_precision, threads,
                   format(Sys.Date())),
           "", out, "<!-- bench-cmap-paper:end -->")
 doc <- if (file.exists(output)) readLines(output) else character()

@@ -84,9 +84,14 @@ cmap_folds <- function(x, k = 10L, seed = 149L, reference = "MCF7",
 #'   * `overall`: per method, round and regime, the metrics over all folds'
 #'     test profiles stacked (the paper's numbers);
 #'   * `profiles`: per method, round and test profile: `fold`, `regime`,
-#'     `r2`, `cosine`;
+#'   `r2`, `cosine`;
+#'   * `moments`: per method, round, fold and regime, the count, means,
+#'     centred sums of squares and cross-product of the true and predicted
+#'     values, from which [cmap_cv_combine()] computes the stacked Pearson r
+#'     of folds run separately;
 #'   * `assignment`: the folds used; `predictions` when kept.
-#' @seealso [cmap_compare()] for the corrected t-test, [plot.ntkmc_cv()].
+#' @seealso [cmap_compare()] for the corrected t-test, [plot.ntkmc_cv()],
+#'   [cmap_cv_combine()] to join folds or rounds run separately.
 #' @examples
 #' cm <- simulate_cmap(n_genes = 30, n_drugs = 30, n_cells = 6,
 #'                     n_profiles = 110, n_dense = 2, threshold = 20)
@@ -128,6 +133,7 @@ cmap_cv <- function(x, methods = list(ntk_mcf7 = cmap_method("ntk", prior = "mcf
               verbose = FALSE)
   rounds <- unique(assign$seed)
   fold_rows <- list()
+  moment_rows <- list()
   prof_rows <- list()
   overall_rows <- list()
   preds <- list()
@@ -174,6 +180,9 @@ cmap_cv <- function(x, methods = list(ntk_mcf7 = cmap_method("ntk", prior = "mcf
             mean_r2 = if (length(sel)) mean(pm$r2[sel]) else NA_real_,
             mean_cosine = if (length(sel)) mean(pm$cosine[sel], na.rm = TRUE) else NA_real_,
             seconds = if (rg == "all") secs else NA_real_)
+          moment_rows[[length(moment_rows) + 1L]] <- cbind(
+            data.frame(method = mname, seed = s, fold = f, regime = rg),
+            value_moments(truth[, sel, drop = FALSE], pred[, sel, drop = FALSE]))
         }
         prof_rows[[length(prof_rows) + 1L]] <- data.frame(
           method = mname, seed = s, fold = f, drug = targets$drug,
@@ -197,12 +206,134 @@ cmap_cv <- function(x, methods = list(ntk_mcf7 = cmap_method("ntk", prior = "mcf
     }
   }
   structure(list(folds = do.call(rbind, fold_rows),
+                 moments = do.call(rbind, moment_rows),
                  overall = do.call(rbind, overall_rows),
                  profiles = do.call(rbind, prof_rows),
                  assignment = assign,
                  predictions = if (keep_predictions) preds,
                  methods = methods, k = k, threshold = threshold,
                  reference = reference),
+            class = "ntkmc_cv")
+}
+
+# Count, means, centred sums of squares and cross-product of the values of
+# truth and pred (matrices of the same shape): what the Pearson r of stacked
+# values needs, and what combines exactly over disjoint sets
+# (combine_moments()).
+value_moments <- function(truth, pred) {
+  t <- c(truth)
+  p <- c(pred)
+  n <- length(t)
+  mt <- if (n) mean(t) else 0
+  mp <- if (n) mean(p) else 0
+  data.frame(n_values = n, mean_truth = mt, mean_pred = mp,
+             ss_truth = sum((t - mt)^2), ss_pred = sum((p - mp)^2),
+             cross = sum((t - mt) * (p - mp)))
+}
+
+# Pearson r of the union of the sets whose moments are the rows of m (Chan,
+# Golub & LeVeque's pairwise update, so no large sums cancel).
+combine_moments <- function(m) {
+  acc <- m[1L, ]
+  for (i in seq_len(nrow(m))[-1L]) {
+    b <- m[i, ]
+    n <- acc$n_values + b$n_values
+    if (b$n_values == 0) next
+    if (acc$n_values == 0) { acc <- b; next }
+    w <- acc$n_values * b$n_values / n
+    dt <- b$mean_truth - acc$mean_truth
+    dp <- b$mean_pred - acc$mean_pred
+    acc$ss_truth <- acc$ss_truth + b$ss_truth + dt * dt * w
+    acc$ss_pred <- acc$ss_pred + b$ss_pred + dp * dp * w
+    acc$cross <- acc$cross + b$cross + dt * dp * w
+    acc$mean_truth <- acc$mean_truth + dt * b$n_values / n
+    acc$mean_pred <- acc$mean_pred + dp * b$n_values / n
+    acc$n_values <- n
+  }
+  if (acc$n_values < 2L) return(NA_real_)
+  acc$cross / sqrt(acc$ss_truth * acc$ss_pred)
+}
+
+#' Join cross-validation runs made separately
+#'
+#' Combines [cmap_cv()] results of the same methods on the same data, run
+#' fold by fold (`which_folds`) or round by round (`seeds`), e.g. as
+#' separate jobs or in pieces saved along the way, into the result one call
+#' would have given: the per-fold and per-profile rows are joined and the
+#' overall metrics of every round recomputed over all its folds (the
+#' stacked Pearson r from the runs' `moments`, exactly).
+#'
+#' @param ... `ntkmc_cv` objects, or one list of them.
+#' @return An object of class `ntkmc_cv`; its `predictions` are kept when
+#'   every part kept them.
+#' @examples
+#' cm <- simulate_cmap(n_genes = 30, n_drugs = 30, n_cells = 6,
+#'                     n_profiles = 110, n_dense = 2, threshold = 20)
+#' m <- list(mean = cmap_method("mean"))
+#' parts <- lapply(1:5, function(f)
+#'   cmap_cv(cm, m, k = 5, which_folds = f, threshold = 20, verbose = FALSE))
+#' cmap_cv_combine(parts)
+#' @export
+cmap_cv_combine <- function(...) {
+  parts <- list(...)
+  if (length(parts) == 1L && is.list(parts[[1L]]) &&
+      !inherits(parts[[1L]], "ntkmc_cv"))
+    parts <- parts[[1L]]
+  if (length(parts) == 0L ||
+      !all(vapply(parts, inherits, TRUE, "ntkmc_cv")))
+    stopf("cmap_cv_combine() needs ntkmc_cv objects (results of cmap_cv())")
+  first <- parts[[1L]]
+  for (p in parts[-1L]) {
+    if (!identical(names(p$methods), names(first$methods)) ||
+        !identical(unclass(p$methods), unclass(first$methods)))
+      stopf("cmap_cv_combine(): the runs compare different methods (%s vs %s)",
+            paste(names(first$methods), collapse = ", "),
+            paste(names(p$methods), collapse = ", "))
+    for (what in c("k", "threshold", "reference"))
+      if (!identical(p[[what]], first[[what]]))
+        stopf("cmap_cv_combine(): the runs differ in '%s' (%s vs %s)", what,
+              format(first[[what]]), format(p[[what]]))
+  }
+  if (any(vapply(parts, function(p) is.null(p$moments), TRUE)))
+    stopf("cmap_cv_combine(): a run has no 'moments' (made by an older version of the package); run it again")
+  folds <- do.call(rbind, lapply(parts, `[[`, "folds"))
+  key <- paste(folds$method, folds$seed, folds$fold, folds$regime)
+  if (anyDuplicated(key)) {
+    d <- folds[anyDuplicated(key), ]
+    stopf("cmap_cv_combine(): fold %d of round %s appears in two runs",
+          d$fold, d$seed)
+  }
+  assign <- unique(do.call(rbind, lapply(parts, `[[`, "assignment")))
+  clash <- paste(assign$drug, assign$cell, assign$seed)
+  if (anyDuplicated(clash))
+    stopf("cmap_cv_combine(): the runs assign profiles of round %s to different folds",
+          assign$seed[anyDuplicated(clash)])
+  moments <- do.call(rbind, lapply(parts, `[[`, "moments"))
+  profiles <- do.call(rbind, lapply(parts, `[[`, "profiles"))
+  overall <- list()
+  for (m in names(first$methods))
+    for (s in unique(folds$seed))
+      for (rg in c("all", "dense", "sparse")) {
+        pr <- profiles[profiles$method == m & profiles$seed == s &
+                         (rg == "all" | profiles$regime %in% rg), ]
+        mo <- moments[moments$method == m & moments$seed == s &
+                        moments$regime == rg, ]
+        overall[[length(overall) + 1L]] <- data.frame(
+          method = m, seed = s, regime = rg, n_test = nrow(pr),
+          pearson = combine_moments(mo),
+          mean_r2 = if (nrow(pr)) mean(pr$r2) else NA_real_,
+          mean_cosine = if (nrow(pr)) mean(pr$cosine, na.rm = TRUE) else NA_real_)
+      }
+  preds <- NULL
+  if (all(vapply(parts, function(p) !is.null(p$predictions), TRUE))) {
+    all_p <- do.call(c, lapply(parts, `[[`, "predictions"))
+    preds <- lapply(split(all_p, names(all_p)), function(l) do.call(cbind, l))
+  }
+  structure(list(folds = folds, moments = moments,
+                 overall = do.call(rbind, overall), profiles = profiles,
+                 assignment = assign, predictions = preds,
+                 methods = first$methods, k = first$k,
+                 threshold = first$threshold, reference = first$reference),
             class = "ntkmc_cv")
 }
 

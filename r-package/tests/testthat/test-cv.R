@@ -95,6 +95,42 @@ test_that("metrics equal hand-computed values", {
   expect_error(cmap_metrics(truth, pred[, 1, drop = FALSE]), "'truth' is 4 x 2 but 'pred' is 4 x 1")
 })
 
+test_that("folds and rounds run separately combine into the one-call result", {
+  cm <- small_cmap()
+  m <- list(mean = cmap_method("mean"), ntk = cmap_method("ntk", prior = "mcf7"))
+  whole <- cmap_cv(cm, m, k = 4, seeds = c(1, 2), threshold = 20,
+                   keep_predictions = TRUE, verbose = FALSE)
+  parts <- c(lapply(1:4, function(f)
+    cmap_cv(cm, m, k = 4, seeds = 1, which_folds = f, threshold = 20,
+            keep_predictions = TRUE, verbose = FALSE)),
+    list(cmap_cv(cm, m, k = 4, seeds = 2, threshold = 20,
+                 keep_predictions = TRUE, verbose = FALSE)))
+  comb <- cmap_cv_combine(rev(parts))       # order does not matter
+  ord <- function(d) d[do.call(order, unname(d[intersect(c("method", "seed", "fold", "regime", "drug", "cell"), names(d))])), ]
+  strip <- function(d) { d$seconds <- NULL; rownames(d) <- NULL; d }
+  expect_equal(strip(ord(comb$overall)), strip(ord(whole$overall)), tolerance = 1e-12)
+  expect_equal(strip(ord(comb$folds)), strip(ord(whole$folds)), tolerance = 1e-12)
+  expect_equal(strip(ord(comb$profiles)), strip(ord(whole$profiles)), tolerance = 1e-12)
+  # the stacked r really is over the folds together, not a mean of folds
+  o <- comb$overall[comb$overall$method == "ntk" & comb$overall$seed == 1 &
+                      comb$overall$regime == "all", ]
+  p1 <- whole$predictions[["ntk/1"]]
+  expect_equal(o$pearson, cor(c(cm$x[, colnames(p1)]), c(p1)), tolerance = 1e-12)
+  expect_setequal(names(comb$predictions), names(whole$predictions))
+  expect_equal(comb$predictions[["ntk/1"]][, colnames(p1)], p1)
+  expect_s3_class(comb, "ntkmc_cv")
+  expect_identical(cmap_compare(comb, "ntk", "mean")$statistic,
+                   cmap_compare(whole, "ntk", "mean")$statistic)
+  # mistakes are named
+  expect_error(cmap_cv_combine(parts[[1]], parts[[1]]), "fold 1 of round 1 appears in two runs")
+  other <- cmap_cv(cm, list(mean = cmap_method("mean", f = 0.5)), k = 4,
+                   seeds = 3, threshold = 20, verbose = FALSE)
+  expect_error(cmap_cv_combine(parts[[1]], other), "different methods")
+  k5 <- cmap_cv(cm, m, k = 5, seeds = 3, threshold = 20, verbose = FALSE)
+  expect_error(cmap_cv_combine(parts[[1]], k5), "differ in 'k'")
+  expect_error(cmap_cv_combine(list(1)), "needs ntkmc_cv objects")
+})
+
 test_that("cmap_compare is the corrected repeated k-fold t-test", {
   cm <- small_cmap()
   cv <- cmap_cv(cm, list(ntk = cmap_method("ntk"), mean = cmap_method("mean")),
