@@ -33,6 +33,7 @@
 #       [--falrtc-precision double] [--threads 2]
 #       [--results DIR] [--shared DIR] [--threshold 150]
 #       [--output docs/benchmarks.md] [--images docs/images]
+#       [--marker bench-cmap-paper] [--saved-only]
 #
 # --falrtc-center cell runs FaLRTC on the data minus each cell line's mean
 # profile (cmap_method("falrtc", center = "cell")); "none" is the method as
@@ -42,6 +43,11 @@
 #
 # --scale s shrinks drugs and profiles (sim) or the compound sample (lincs)
 # by s; --genes sets the number of genes.  Both are stated in the output.
+#
+# --marker names the section of the output that is replaced (between
+# <!-- MARKER:begin --> and <!-- MARKER:end -->), so runs at several scales
+# can each keep their own.  --saved-only computes nothing: it reports the
+# rounds whose folds are all saved (a long run's progress).
 
 args <- commandArgs(trailingOnly = TRUE)
 opt <- function(name, default) {
@@ -63,6 +69,9 @@ results <- opt("results", "bench-cmap-paper-results")
 shared <- opt("shared", file.path("..", "shared", "data"))
 output <- opt("output", file.path("docs", "benchmarks.md"))
 images <- opt("images", file.path("docs", "images"))
+marker <- opt("marker", "bench-cmap-paper")
+saved_only <- "--saved-only" %in% args
+image_prefix <- sub("^bench-", "", marker)   # cmap-paper-sim.png by default
 suppressPackageStartupMessages(library(ntkmc, lib.loc = lib))
 options(ntkmc.threads = threads)
 dir.create(results, showWarnings = FALSE, recursive = TRUE)
@@ -168,8 +177,13 @@ load_saved <- function(f, name) {
 run_round <- function(name, data, seed) {
   whole <- load_saved(file.path(results, sprintf("%s-%d.rds", name, seed)), name)
   if (!is.null(whole)) return(whole)
+  files <- file.path(results, sprintf("%s-%d-fold%d.rds", name, seed, seq_len(k)))
+  if (saved_only) {
+    parts <- lapply(files, load_saved, name)
+    if (any(vapply(parts, is.null, TRUE))) return(NULL)
+  }
   parts <- lapply(seq_len(k), function(fold) {
-    f <- file.path(results, sprintf("%s-%d-fold%d.rds", name, seed, fold))
+    f <- files[fold]
     r <- load_saved(f, name)
     if (!is.null(r)) return(r)
     message(sprintf("[%s] %s: round seed %d, fold %d/%d",
@@ -299,9 +313,9 @@ section <- function(name, data, rounds) {
     sprintf("Peak resident memory of the run: %.1f GB; wall time per round: %s s.",
             peak / 1e9, paste(sprintf("%.0f", vapply(rounds, `[[`, 1, "seconds")),
                               collapse = ", ")),
-    "", sprintf("![%s](images/cmap-paper-%s.png)", name, name), "")
+    "", sprintf("![%s](images/%s-%s.png)", name, image_prefix, name), "")
   dir.create(images, showWarnings = FALSE, recursive = TRUE)
-  grDevices::png(file.path(images, sprintf("cmap-paper-%s.png", name)),
+  grDevices::png(file.path(images, sprintf("%s-%s.png", image_prefix, name)),
                  width = 1200, height = 420, res = 100)
   plot(cv)
   grDevices::dev.off()
@@ -319,21 +333,25 @@ for (name in datasets) {
   small <- name %in% c("real100", "modz272")
   k <- if (small) 3L else k_all
   threshold <- if (small) 5L else threshold_all
-  rounds <- lapply(seeds, function(s) run_round(name, data, s))
-  out <- c(out, section(name, data, rounds))
+  rounds <- Filter(Negate(is.null), lapply(seeds, function(s) run_round(name, data, s)))
+  out <- c(out, if (length(rounds)) section(name, data, rounds)
+                else c(sprintf("### %s: no complete round saved yet", name), ""))
 }
 
-text <- c("<!-- bench-cmap-paper:begin -->",
-          "## The paper's CMAP comparison (bench/cmap-paper)", "",
-          sprintf("`Rscript bench/cmap-paper/bench-cmap-paper.R --datasets %s --scale %g --genes %d --threshold %d --falrtc-iters %d --falrtc-tol %g --falrtc-center %s --falrtc-precision %s --threads %d`, %s.",
+text <- c(sprintf("<!-- %s:begin -->", marker),
+          sprintf("## The paper's CMAP comparison (bench/cmap-paper)%s",
+                  if (scale == 1 && n_genes == 978) ", at the paper's scale"
+                  else sprintf(", reduced scale (%g, %d genes)", scale, n_genes)), "",
+          sprintf("`Rscript bench/cmap-paper/bench-cmap-paper.R --datasets %s --scale %g --genes %d --threshold %d --falrtc-iters %d --falrtc-tol %g --falrtc-center %s --falrtc-precision %s --threads %d%s`, %s.",
                   paste(datasets, collapse = ","), scale, n_genes,
                   threshold_all, falrtc_iters, falrtc_tol, falrtc_center,
                   falrtc_precision, threads,
+                  if (marker != "bench-cmap-paper") paste(" --marker", marker) else "",
                   format(Sys.Date())),
-          "", out, "<!-- bench-cmap-paper:end -->")
+          "", out, sprintf("<!-- %s:end -->", marker))
 doc <- if (file.exists(output)) readLines(output) else character()
-b <- grep("<!-- bench-cmap-paper:begin -->", doc, fixed = TRUE)
-e <- grep("<!-- bench-cmap-paper:end -->", doc, fixed = TRUE)
+b <- grep(sprintf("<!-- %s:begin -->", marker), doc, fixed = TRUE)
+e <- grep(sprintf("<!-- %s:end -->", marker), doc, fixed = TRUE)
 doc <- if (length(b) && length(e)) {
   c(doc[seq_len(b - 1L)], text, doc[-seq_len(e)])
 } else c(doc, "", text)

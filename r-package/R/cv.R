@@ -189,8 +189,8 @@ cmap_cv <- function(x, methods = list(ntk_mcf7 = cmap_method("ntk", prior = "mcf
           cell = targets$cell, regime = regime[test], r2 = pm$r2,
           cosine = pm$cosine)
         if (verbose)
-          message(sprintf("cmap_cv: round %s, fold %d/%d, %s: %d test profiles, %.1f s",
-                          s, f, length(fs), mname, length(test), secs))
+          message(sprintf("cmap_cv: round %s, fold %d (%d/%d), %s: %d test profiles, %.1f s",
+                          s, f, match(f, fs), length(fs), mname, length(test), secs))
       }
       for (rg in c("all", "dense", "sparse")) {
         sel <- which(tested & (rg == "all" | regime %in% rg))
