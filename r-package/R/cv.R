@@ -89,6 +89,9 @@ cmap_folds <- function(x, k = 10L, seed = 149L, reference = "MCF7",
 #'     centred sums of squares and cross-product of the true and predicted
 #'     values, from which [cmap_cv_combine()] computes the stacked Pearson r
 #'     of folds run separately;
+#'   * `falrtc`: per FaLRTC method, round and fold, the run's
+#'     `iterations`, whether it `converged`, its last `rel_change` and
+#'     `seconds` (`NULL` without FaLRTC methods);
 #'   * `assignment`: the folds used; `predictions` when kept.
 #' @seealso [cmap_compare()] for the corrected t-test, [plot.ntkmc_cv()],
 #'   [cmap_cv_combine()] to join folds or rounds run separately.
@@ -134,6 +137,7 @@ cmap_cv <- function(x, methods = list(ntk_mcf7 = cmap_method("ntk", prior = "mcf
   rounds <- unique(assign$seed)
   fold_rows <- list()
   moment_rows <- list()
+  falrtc_rows <- list()
   prof_rows <- list()
   overall_rows <- list()
   preds <- list()
@@ -168,6 +172,11 @@ cmap_cv <- function(x, methods = list(ntk_mcf7 = cmap_method("ntk", prior = "mcf
         ctx$memo <- memos[[as.character(f)]]
         pred <- impute_targets(train, targets, methods[[mname]], ctx)
         secs <- proc.time()[["elapsed"]] - t0
+        if (!is.null(rep <- attr(pred, "falrtc")))
+          falrtc_rows[[length(falrtc_rows) + 1L]] <- data.frame(
+            method = mname, seed = s, fold = f, iterations = rep$iterations,
+            converged = rep$converged == 1, rel_change = rep$rel_change,
+            seconds = rep$seconds)
         pred_all[, test] <- pred
         truth <- data$x[, test, drop = FALSE]
         pm <- profile_metrics(truth, pred)
@@ -207,6 +216,7 @@ cmap_cv <- function(x, methods = list(ntk_mcf7 = cmap_method("ntk", prior = "mcf
   }
   structure(list(folds = do.call(rbind, fold_rows),
                  moments = do.call(rbind, moment_rows),
+                 falrtc = do.call(rbind, falrtc_rows),
                  overall = do.call(rbind, overall_rows),
                  profiles = do.call(rbind, prof_rows),
                  assignment = assign,
@@ -329,7 +339,8 @@ cmap_cv_combine <- function(...) {
     all_p <- do.call(c, lapply(parts, `[[`, "predictions"))
     preds <- lapply(split(all_p, names(all_p)), function(l) do.call(cbind, l))
   }
-  structure(list(folds = folds, moments = moments,
+  falrtc <- do.call(rbind, lapply(parts, `[[`, "falrtc"))
+  structure(list(folds = folds, moments = moments, falrtc = falrtc,
                  overall = do.call(rbind, overall), profiles = profiles,
                  assignment = assign, predictions = preds,
                  methods = first$methods, k = first$k,

@@ -106,6 +106,13 @@ test_that("cmap_cv runs DNPP, FaLRTC and the NTK with a FaLRTC prior", {
   expect_setequal(o$method, names(methods))
   expect_true(all(is.finite(o$mean_r2)))
   expect_true(all(vapply(cv$predictions, function(p) !anyNA(p), TRUE)))
+  # every FaLRTC run is reported (the prior's run is the falrtc method's)
+  expect_identical(unique(cv$falrtc$method), "falrtc")
+  expect_identical(sort(cv$falrtc$fold), 1:3)
+  expect_true(all(cv$falrtc$iterations >= 1 & cv$falrtc$iterations <= 50))
+  expect_equal(cv$falrtc$converged, cv$falrtc$iterations < 50)
+  expect_null(cmap_cv(cm, list(d = methods$dnpp), k = 3, threshold = 20,
+                      verbose = FALSE)$falrtc)
   expect_match(format(methods$dnpp), "DNPP \\(k = 10\\)")
   expect_match(format(methods$falrtc), "FaLRTC")
 })
