@@ -236,7 +236,8 @@ value_moments <- function(truth, pred) {
   n <- length(t)
   mt <- if (n) mean(t) else 0
   mp <- if (n) mean(p) else 0
-  data.frame(n_values = n, mean_truth = mt, mean_pred = mp,
+  # counts as doubles: products of two counts overflow an integer
+  data.frame(n_values = as.numeric(n), mean_truth = mt, mean_pred = mp,
              ss_truth = sum((t - mt)^2), ss_pred = sum((p - mp)^2),
              cross = sum((t - mt) * (p - mp)))
 }
@@ -247,10 +248,10 @@ combine_moments <- function(m) {
   acc <- m[1L, ]
   for (i in seq_len(nrow(m))[-1L]) {
     b <- m[i, ]
-    n <- acc$n_values + b$n_values
+    n <- as.numeric(acc$n_values) + b$n_values
     if (b$n_values == 0) next
     if (acc$n_values == 0) { acc <- b; next }
-    w <- acc$n_values * b$n_values / n
+    w <- as.numeric(acc$n_values) * b$n_values / n
     dt <- b$mean_truth - acc$mean_truth
     dp <- b$mean_pred - acc$mean_pred
     acc$ss_truth <- acc$ss_truth + b$ss_truth + dt * dt * w

@@ -129,6 +129,13 @@ test_that("folds and rounds run separately combine into the one-call result", {
   k5 <- cmap_cv(cm, m, k = 5, seeds = 3, threshold = 20, verbose = FALSE)
   expect_error(cmap_cv_combine(parts[[1]], k5), "differ in 'k'")
   expect_error(cmap_cv_combine(list(1)), "needs ntkmc_cv objects")
+  # paper-size folds: a million values each, whose product overflows an int
+  big <- data.frame(n_values = c(1317366L, 1316388L), mean_truth = c(0, 1),
+                    mean_pred = c(0, 1), ss_truth = c(1, 1), ss_pred = c(1, 1),
+                    cross = c(0.5, 0.5))
+  r <- ntkmc:::combine_moments(big)
+  n1 <- 1317366; n2 <- 1316388; w <- n1 * n2 / (n1 + n2)
+  expect_equal(r, (1 + w) / (2 + w))
 })
 
 test_that("cmap_compare is the corrected repeated k-fold t-test", {
