@@ -40,8 +40,8 @@
  * point to a float copy, runs the Gram matrices (ssyrk) and the products
  * M A (sgemm) on it and widens the gradient back; the eigendecompositions,
  * M, every update of X, Z and W and the reported objectives stay double
- * (the line search compares single-precision objectives).  The products are what
- * costs (O(N (I_1 + I_2 + I_3)) per evaluation against O(I_i^3) for the
+ * (the line search compares single-precision objectives).  The products
+ * are what costs (O(N (I_1 + I_2 + I_3)) per evaluation against O(I_i^3) for the
  * eigendecompositions), so this about halves the time; the float copies
  * add two float tensors of memory.
  *
@@ -89,7 +89,7 @@ typedef struct {
    * copies; the iterates, the eigendecompositions and M stay double */
   gboolean single;
   float *xs, *gs;        /* the evaluated tensor and the gradient, float */
-  float *gram_f[3], *m_f[3];
+  float *gram_f[3];       /* the float Gram matrix, then M in float */
 } Falrtc;
 
 /* dst[0..n) = src[0..n) narrowed to float; the tensors are large, so in
@@ -235,7 +235,7 @@ evaluate (Falrtc *f, const double *x, double *grad, double *value,
           m[j + a * n] = m[a + j * n];
       if (f->single)
         {
-          float *mf = f->m_f[i], *gs = f->gs, al = (float) f->alpha[i];
+          float *mf = f->gram_f[i], *gs = f->gs, al = (float) f->alpha[i];
           float beta = first ? 0.0f : 1.0f;
           const float *xs = f->xs;
 
@@ -544,7 +544,6 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
       if (ok && f.single)
         {
           f.gram_f[i] = g_new (float, MAX (n * n, (size_t) 1));
-          f.m_f[i] = g_new (float, MAX (n * n, (size_t) 1));
         }
     }
   if (ok && f.single)
@@ -623,7 +622,6 @@ ntkmc_falrtc (NtkmcContext *ctx, const NtkmcFalrtcOptions *opt,
       ntkmc_big_free (f.m[i]);
       g_free (f.eig[i]);
       g_free (f.gram_f[i]);
-      g_free (f.m_f[i]);
     }
   ntkmc_big_free (f.xs);
   ntkmc_big_free (f.gs);
