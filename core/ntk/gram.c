@@ -250,6 +250,58 @@ ntkmc_ntk_gram_ordered (NtkmcContext *ctx, const NtkmcNtkOptions *opt,
 }
 
 gboolean
+ntkmc_ntk_normalize (const NtkmcNtkOptions *opt, size_t p, size_t n,
+                     const double *z, size_t ldz, const size_t *order,
+                     double *zn, GError **error)
+{
+  return normalize_columns (p, n, z, ldz, order, opt->identity_weight, zn,
+                            error);
+}
+
+void
+ntkmc_ntk_cross (NtkmcContext *ctx, const NtkmcNtkOptions *opt, size_t p,
+                 size_t na, const double *za, size_t nb, const double *zb,
+                 double *k, size_t ldk)
+{
+  NtkmcDualCoeffs co;
+  int depth = opt->depth;
+  long jj;
+
+  ntkmc_dual_coeffs (&opt->activation, &co);
+  if (za == NULL || zb == NULL)
+    {
+      /* one-hot prior: distinct items are orthogonal */
+      double k0 = ntkmc_kappa_eval (&co, depth, 0.0);
+
+#pragma omp parallel for schedule(static) num_threads(ctx->n_threads)
+      for (jj = 0; jj < (long) nb; jj++)
+        {
+          size_t i;
+          for (i = 0; i < na; i++)
+            k[i + (size_t) jj * ldk] = k0;
+        }
+      return;
+    }
+  if (na == 0 || nb == 0)
+    return;
+  ntkmc_linalg_gemm ('T', 'N', na, nb, p, 1.0, za, MAX (p, (size_t) 1), zb,
+                     MAX (p, (size_t) 1), 0.0, k, ldk);
+#pragma omp parallel for schedule(static) num_threads(ctx->n_threads)
+  for (jj = 0; jj < (long) nb; jj++)
+    {
+      double *col = k + (size_t) jj * ldk;
+      size_t i;
+
+      if (depth == 1)
+        for (i = 0; i < na; i++)
+          col[i] = ntkmc_kappa_eval (&co, 1, col[i]);
+      else
+        for (i = 0; i < na; i++)
+          col[i] = ntkmc_kappa_eval (&co, depth, col[i]);
+    }
+}
+
+gboolean
 ntkmc_ntk_gram (NtkmcContext *ctx, const NtkmcNtkOptions *opt, size_t p,
                 size_t n, const double *z, size_t ldz, double *k, size_t ldk,
                 NtkmcNtkReport *report, GError **error)

@@ -228,30 +228,26 @@ pattern_flops (size_t s, size_t u, size_t r)
 }
 
 /*
- * Solves one pattern given its kernel blocks:
- *   kss: s x s, ld ldss, lower triangle read, overwritten by its factor;
- *   kus: u x s, ld ldus.
- * @s_idx: the observed columns (to gather the right-hand sides from Y).
- * Writes pat->pred (r x u).
+ * Factorizes kss (s x s, ld ldss, lower triangle; overwritten by its
+ * Cholesky factor) and returns W = Y(R, S) K(S, S)^-1 (r x s, ld r; g_free
+ * it), or NULL with @error.  Also allocates pat->pred (r x u).  Progress runs
+ * from 0 to f_factor + f_solve of the caller's range.
  */
-static gboolean
-solve_pattern (NtkmcContext *ctx, const NtkmcCompleteOptions *opt, size_t g,
-               Pattern *pat, size_t n, const double *y, size_t ldy,
-               const size_t *s_idx, double *kss, size_t ldss,
-               const double *kus, size_t ldus, NtkmcCompleteReport *rep,
-               GError **error)
+static double *
+factor_solve (NtkmcContext *ctx, const NtkmcCompleteOptions *opt, size_t g,
+              Pattern *pat, size_t n, const double *y, size_t ldy,
+              const size_t *s_idx, double *kss, size_t ldss, double f_factor,
+              NtkmcCompleteReport *rep, GError **error)
 {
   size_t s = pat->n_obs, u = n - pat->n_obs, r = pat->n_rows, a, c;
-  double anorm, rcond = 0.0, t0, *b, total = pattern_flops (s, u, r);
-  double f_factor = (double) s * (double) s * (double) s / 3.0 / total;
-  double f_solve = 2.0 * (double) s * (double) s * (double) r / total;
+  double anorm, rcond = 0.0, t0, *b;
   int info;
 
   if (!ntkmc_context_report (ctx, 0.0, "factorizing the kernel", error))
-    return FALSE;
+    return NULL;
 
   if (!ntkmc_linalg_check_dim (ldss, "kernel leading dimension", error))
-    return FALSE;
+    return NULL;
   for (a = 0; a < s; a++)
     kss[a + a * ldss] += opt->ridge;
 
@@ -287,14 +283,14 @@ solve_pattern (NtkmcContext *ctx, const NtkmcCompleteOptions *opt, size_t g,
                               opt->ridge);
       g_set_error_literal (error, NTKMC_ERROR, NTKMC_ERROR_NOT_SPD, msg->str);
       g_string_free (msg, TRUE);
-      return FALSE;
+      return NULL;
     }
   if (info < 0)
     {
       g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_INVALID,
                    "LAPACK rejected an argument while factorizing pattern "
                    "%zu", g + 1);
-      return FALSE;
+      return NULL;
     }
   rep->min_rcond = MIN (rep->min_rcond, rcond);
 
@@ -309,12 +305,12 @@ solve_pattern (NtkmcContext *ctx, const NtkmcCompleteOptions *opt, size_t g,
       g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_TOO_LARGE,
                    "cannot allocate the right-hand sides of a %zu x %zu "
                    "system", s, r);
-      return FALSE;
+      return NULL;
     }
   if (!ntkmc_context_report (ctx, f_factor, "solving", error))
     {
       g_free (b);
-      return FALSE;
+      return NULL;
     }
   t0 = ntkmc_now ();
   for (a = 0; a < s; a++)
@@ -328,7 +324,32 @@ solve_pattern (NtkmcContext *ctx, const NtkmcCompleteOptions *opt, size_t g,
   ntkmc_linalg_trsm ('R', 'L', 'N', 'N', r, s, 1.0, kss, ldss, b, r);
   rep->seconds_solve += ntkmc_now () - t0;
   rep->flops_solve += 2.0 * (double) s * (double) s * (double) r;
+  return b;
+}
 
+/*
+ * Solves one pattern given its kernel blocks:
+ *   kss: s x s, ld ldss, lower triangle read, overwritten by its factor;
+ *   kus: u x s, ld ldus.
+ * @s_idx: the observed columns (to gather the right-hand sides from Y).
+ * Writes pat->pred (r x u).
+ */
+static gboolean
+solve_pattern (NtkmcContext *ctx, const NtkmcCompleteOptions *opt, size_t g,
+               Pattern *pat, size_t n, const double *y, size_t ldy,
+               const size_t *s_idx, double *kss, size_t ldss,
+               const double *kus, size_t ldus, NtkmcCompleteReport *rep,
+               GError **error)
+{
+  size_t s = pat->n_obs, u = n - pat->n_obs, r = pat->n_rows;
+  double total = pattern_flops (s, u, r), t0, *b;
+  double f_factor = (double) s * (double) s * (double) s / 3.0 / total;
+  double f_solve = 2.0 * (double) s * (double) s * (double) r / total;
+
+  b = factor_solve (ctx, opt, g, pat, n, y, ldy, s_idx, kss, ldss, f_factor,
+                    rep, error);
+  if (b == NULL)
+    return FALSE;
   if (!ntkmc_context_report (ctx, f_factor + f_solve, "predicting", error))
     {
       g_free (b);
@@ -341,6 +362,124 @@ solve_pattern (NtkmcContext *ctx, const NtkmcCompleteOptions *opt, size_t g,
   rep->flops_predict += 2.0 * (double) u * (double) s * (double) r;
   g_free (b);
   return TRUE;
+}
+
+/* Smallest panel of targets in the one-pattern path (see below). */
+#define PANEL_MIN 256
+
+/*
+ * The one-pattern case (whole columns missing, the drug-screening case)
+ * without the full kernel: K(S, S) over the s observed columns (s x s), its
+ * factorization and W = Y(R, S) K(S, S)^-1, then the predictions by panels
+ * of targets, P(:, panel) = W K(panel, S)^T with K(panel, S) computed just
+ * before it is used.  The kernel among the u targets is never formed.
+ * Peak memory: s^2 + b s doubles for the kernel (panel b = max(256, s / 4),
+ * at most u) plus the normalized prior of S and of one panel (p (s + b)),
+ * against n^2 = (s + u)^2 for the full kernel.
+ * Work: p (s^2 + 2 u s) flops of kernel products instead of p n^2.
+ * @order: the observed columns, then the missing ones.
+ */
+static gboolean
+solve_one_pattern (NtkmcContext *ctx, const NtkmcNtkOptions *ntk,
+                   const NtkmcCompleteOptions *opt, Pattern *pat, size_t p,
+                   size_t n, const double *z, size_t ldz, const double *y,
+                   size_t ldy, const size_t *order, NtkmcCompleteReport *rep,
+                   GError **error)
+{
+  size_t s = pat->n_obs, u = n - s, r = pat->n_rows, b, j0;
+  double ds = (double) s, du = (double) u, dr = (double) r;
+  double dp = z ? (double) p : 0.0;
+  /* progress by flops (the kernel map counts as about 50 flops an entry) */
+  double w_gram = dp * ds * ds + 25.0 * ds * ds;
+  double w_factor = ds * ds * ds / 3.0, w_solve = 2.0 * ds * ds * dr;
+  double w_cross = 2.0 * dp * du * ds + 50.0 * du * ds;
+  double w_predict = 2.0 * du * ds * dr;
+  double total = w_gram + w_factor + w_solve + w_cross + w_predict;
+  double *kss = NULL, *kus = NULL, *zs = NULL, *zu = NULL, *w = NULL, t0;
+  NtkmcProgressRange saved;
+  NtkmcNtkReport nrep;
+  gboolean ok;
+
+  b = MIN (u, MAX ((size_t) PANEL_MIN, s / 4));
+  kss = ntkmc_big_alloc (s * s, sizeof (double), "the kernel matrix", error);
+  ok = kss != NULL;
+  if (ok)
+    {
+      kus = ntkmc_big_alloc (b * s, sizeof (double),
+                             "a panel of the kernel matrix", error);
+      ok = kus != NULL;
+    }
+  if (ok && z != NULL)
+    {
+      zs = g_try_malloc (MAX ((size_t) 1, p * s) * sizeof (double));
+      zu = g_try_malloc (MAX ((size_t) 1, p * b) * sizeof (double));
+      if (zs == NULL || zu == NULL)
+        {
+          g_set_error (error, NTKMC_ERROR, NTKMC_ERROR_TOO_LARGE,
+                       "cannot allocate %zu MiB for the normalized prior",
+                       (p * (s + b) * sizeof (double)) >> 20);
+          ok = FALSE;
+        }
+      /* every target's features are checked before any work */
+      ok = ok && ntkmc_ntk_normalize (ntk, p, s, z, ldz, order, zs, error);
+      for (j0 = 0; ok && j0 < u; j0 += b)
+        ok = ntkmc_ntk_normalize (ntk, p, MIN (b, u - j0), z, ldz,
+                                  order + s + j0, zu, error);
+    }
+  if (ok)
+    {
+      saved = ntkmc_context_push_range (ctx, 0.0, w_gram / total);
+      ok = ntkmc_ntk_gram_ordered (ctx, ntk, p, s, z, ldz, order, kss, s,
+                                   FALSE, &nrep, error);
+      ntkmc_context_pop_range (ctx, saved);
+      rep->ntk.seconds_gram += nrep.seconds_gram;
+      rep->ntk.seconds_map += nrep.seconds_map;
+      rep->flops_gram = dp * ds * ds + 2.0 * dp * du * ds;
+    }
+  if (ok)
+    {
+      double f0 = w_gram / total;
+
+      saved = ntkmc_context_push_range (ctx, f0, 1.0);
+      w = factor_solve (ctx, opt, 0, pat, n, y, ldy, order, kss, s,
+                        w_factor / (total - w_gram), rep, error);
+      ntkmc_context_pop_range (ctx, saved);
+      ok = w != NULL;
+    }
+  /* the panels */
+  for (j0 = 0; ok && j0 < u; j0 += b)
+    {
+      size_t nb = MIN (b, u - j0);
+      double done = (w_gram + w_factor + w_solve
+                     + (w_cross + w_predict) * (double) j0 / du) / total;
+
+      if (!ntkmc_context_report (ctx, done, "predicting", error))
+        {
+          ok = FALSE;
+          break;
+        }
+      t0 = ntkmc_now ();
+      if (zu != NULL && !ntkmc_ntk_normalize (ntk, p, nb, z, ldz,
+                                              order + s + j0, zu, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      ntkmc_ntk_cross (ctx, ntk, p, nb, zu, s, zs, kus, MAX (nb, (size_t) 1));
+      rep->ntk.seconds_gram += ntkmc_now () - t0;
+      t0 = ntkmc_now ();
+      ntkmc_linalg_gemm ('N', 'T', r, nb, s, 1.0, w, r, kus,
+                         MAX (nb, (size_t) 1), 0.0, pat->pred + j0 * r,
+                         MAX (r, (size_t) 1));
+      rep->seconds_predict += ntkmc_now () - t0;
+      rep->flops_predict += 2.0 * (double) nb * ds * dr;
+    }
+  g_free (w);
+  g_free (zs);
+  g_free (zu);
+  ntkmc_big_free (kus);
+  ntkmc_big_free (kss);
+  return ok;
 }
 
 /* Solves every pattern by gathering its blocks from a full kernel whose
@@ -527,7 +666,7 @@ ntkmc_ntk_complete (NtkmcContext *ctx, const NtkmcNtkOptions *ntk,
       find_patterns (m, n, mask, ldmask, n_obs_row, &ps);
       rep.n_patterns = ps.n;
     }
-  if (ok && ps.n > 0)
+  if (ok && ps.n > 1)
     {
       k = ntkmc_big_alloc (n * n, sizeof (double), "the kernel matrix",
                            error);
@@ -551,21 +690,13 @@ ntkmc_ntk_complete (NtkmcContext *ctx, const NtkmcNtkOptions *ntk,
 
       if (ps.n == 1)
         {
-          /* One pattern: build the kernel in observed-first order and
-           * factorize its leading block in place (one n x n allocation). */
+          /* One pattern: K(S, S) and panels of K(U, S) only. */
           Pattern *pat = &ps.items[0];
-          size_t s = pat->n_obs;
 
           order = g_new (size_t, n);
-          pattern_columns (pat, n, mask, ldmask, order, order + s);
-          saved = ntkmc_context_push_range (ctx, 0.0, f_gram);
-          ok = ntkmc_ntk_gram_ordered (ctx, ntk, p, n, z, ldz, order, k, n,
-                                       FALSE, &rep.ntk, error);
-          ntkmc_context_pop_range (ctx, saved);
-          saved = ntkmc_context_push_range (ctx, f_gram, 1.0);
-          ok = ok && solve_pattern (ctx, opt, 0, pat, n, y, ldy, order, k, n,
-                                    k + s, n, &rep, error);
-          ntkmc_context_pop_range (ctx, saved);
+          pattern_columns (pat, n, mask, ldmask, order, order + pat->n_obs);
+          ok = solve_one_pattern (ctx, ntk, opt, pat, p, n, z, ldz, y, ldy,
+                                  order, &rep, error);
         }
       else
         {

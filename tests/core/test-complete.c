@@ -319,14 +319,16 @@ test_brute_force (void)
   g_rand_free (rng);
 }
 
-/* Whole missing columns (the drug-screening case): the in-place path equals
- * the gather path on a precomputed kernel. */
+/* Whole missing columns (the drug-screening case): the one-pattern path
+ * (K(S, S) and panels of K(U, S), never the full kernel) equals the gather
+ * path on a precomputed kernel: few targets (one panel), and more targets
+ * than observed columns (several panels of 256, the last one partial). */
 static void
-test_single_pattern_paths (void)
+single_pattern_case (size_t n, double p_obs)
 {
   g_autoptr (NtkmcContext) ctx = ntkmc_context_new (2);
   GRand *rng = g_rand_new_with_seed (1234);
-  size_t m = 30, n = 200, p = 50, i, j;
+  size_t m = 30, p = 50, i, j;
   double *z = test_random_matrix (rng, p, n);
   double *y = test_random_matrix (rng, m, n);
   double *k = g_new (double, n * n);
@@ -337,7 +339,7 @@ test_single_pattern_paths (void)
 
   for (j = 0; j < n; j++)
     {
-      gboolean obs = g_rand_double (rng) < 0.9;
+      gboolean obs = g_rand_double (rng) < p_obs;
       for (i = 0; i < m; i++)
         mask[i + j * m] = obs;
     }
@@ -350,7 +352,9 @@ test_single_pattern_paths (void)
   g_assert_cmpuint (r1.n_patterns, ==, 1);
   g_assert_cmpuint (r2.n_patterns, ==, 1);
   g_assert_cmpuint (r1.max_system, ==, r2.max_system);
+  g_assert_cmpuint (r2.n_missing, ==, r1.n_missing);
   g_assert_cmpfloat (r2.min_rcond, >, 0);
+  g_assert_cmpfloat (r2.flops_predict, ==, r1.flops_predict);
   for (i = 0; i < m * n; i++)
     g_assert_cmpfloat_with_epsilon (out1[i], out2[i], 1e-10);
   /* in place: out == y */
@@ -365,6 +369,13 @@ test_single_pattern_paths (void)
   g_free (y);
   g_free (z);
   g_rand_free (rng);
+}
+
+static void
+test_single_pattern_paths (void)
+{
+  single_pattern_case (200, 0.9);    /* about 20 targets */
+  single_pattern_case (700, 0.2);    /* about 560 targets: 3 panels */
 }
 
 static gboolean

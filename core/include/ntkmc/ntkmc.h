@@ -328,9 +328,13 @@ gboolean ntkmc_complete (NtkmcContext *ctx, const NtkmcCompleteOptions *opt,
  *
  * Computes the kernel and completes Y in one call (the arguments are those
  * of ntkmc_ntk_gram() and ntkmc_complete()).  When every row of Y shares one
- * observation pattern (whole columns missing, the drug-screening case), the
- * kernel is built directly in observed-first order and factorized in place:
- * peak memory is one n x n matrix.
+ * observation pattern (whole columns missing, the drug-screening case) with
+ * s observed and u = n - s missing columns, only the kernel over the
+ * observed columns (s x s, factorized in place) and panels of the kernel
+ * between missing and observed columns (b x s, b = max(256, s / 4)) are
+ * formed: peak kernel memory s^2 + b s doubles, kernel work p (s^2 + 2 u s)
+ * flops, however many columns are missing.  Otherwise the full n x n kernel
+ * is formed.
  *
  * Returns: TRUE on success; on failure sets @error and leaves @out untouched.
  */
