@@ -2,10 +2,15 @@
 #'
 #' Estimates the memory of [ntk_complete()] (and of the NTK methods of
 #' [cmap_impute()] and [cmap_cv()]) before anything is allocated: the dense
-#' double kernel over all `n` columns (`8 n^2` bytes), plus the data and the
-#' result (`2 x 8 m n` bytes).  When the missing entries do not all share one
-#' pattern (scattered missingness), the largest system is factorized beside the
-#' kernel, which can double the kernel term.
+#' double kernel, plus the data and the result (`2 x 8 m n` bytes).  When
+#' whole columns are missing (`one_pattern`, the drug-screening case) and the
+#' number `s` of observed columns is given, the kernel is the one over the
+#' observed columns plus one panel of `b = max(256, s / 4)` missing columns
+#' against them (`8 (s^2 + b s)` bytes), however many columns are missing;
+#' otherwise it is the kernel over all `n` columns (`8 n^2` bytes).  When the
+#' missing entries do not all share one pattern (scattered missingness), the
+#' largest system is factorized beside the kernel, which can double the
+#' kernel term.
 #'
 #' Before a kernel is computed the package compares this estimate with the
 #' memory available (option `ntkmc.max_memory` in bytes if set, otherwise
@@ -17,18 +22,28 @@
 #' @param n number of columns (profiles) of the system.
 #' @param m number of rows (genes).
 #' @param one_pattern `TRUE` when whole columns are missing (the drug
-#'   screening case): one `n x n` matrix is the peak.
+#'   screening case).
+#' @param n_observed with `one_pattern`: the number of observed columns
+#'   (`NULL`: unknown, the full `n x n` kernel is counted).
 #' @return The estimate in bytes (a double), with class `ntkmc_bytes` for
 #'   printing.
 #' @examples
 #' ntk_memory(15000, 978)
 #' ntk_memory(78569, 978)   # the full LINCS2020 pattern: ~50 GB
+#' # 15,000 measured profiles, the other 125,000 of a 2,000 x 70 grid imputed
+#' ntk_memory(140000, 978, n_observed = 15000)
 #' @export
-ntk_memory <- function(n, m = 0, one_pattern = TRUE) {
+ntk_memory <- function(n, m = 0, one_pattern = TRUE, n_observed = NULL) {
   n <- check_number(n, "n", 0)
   m <- check_number(m, "m", 0)
   check_flag(one_pattern, "one_pattern")
   kernel <- 8 * n * n
+  if (!is.null(n_observed)) {
+    s <- check_number(n_observed, "n_observed", 0)
+    if (s > n) stopf("'n_observed' (%s) is more than 'n' (%s)", s, n)
+    if (one_pattern)
+      kernel <- 8 * (s * s + min(n - s, max(256, floor(s / 4))) * s)
+  }
   bytes <- kernel * (if (one_pattern) 1 else 2) + 16 * m * n
   structure(bytes, class = "ntkmc_bytes")
 }
@@ -66,17 +81,19 @@ available_memory <- function() {
 }
 
 # Refuses, with the numbers, a system that would not fit in memory.
-check_memory <- function(n, m, one_pattern = TRUE, what = "the NTK system") {
-  need <- unclass(ntk_memory(n, m, one_pattern))
+check_memory <- function(n, m, one_pattern = TRUE, what = "the NTK system",
+                         n_observed = NULL) {
+  need <- unclass(ntk_memory(n, m, one_pattern, n_observed))
   have <- available_memory()
   if (need > have)
     stopf(paste0(
       "%s over %s columns needs about %s (a dense double kernel of %s ",
-      "plus data), but only %s %s. Impute fewer profiles at once ",
+      "plus data of %s), but only %s %s. Impute fewer profiles at once ",
       "(argument 'targets' of cmap_impute()), use a smaller tensor, or raise ",
       "option ntkmc.max_memory if more memory is really available."),
       what, format(n, big.mark = ","), format_bytes(need),
-      format_bytes(8 * n * n), format_bytes(have),
+      format_bytes(need - 16 * m * n), format_bytes(16 * m * n),
+      format_bytes(have),
       if (is.null(getOption("ntkmc.max_memory"))) "is available"
       else "are allowed by option ntkmc.max_memory")
   invisible(need)

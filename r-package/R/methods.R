@@ -310,7 +310,8 @@ impute_ntk <- function(train, targets, spec, ctx) {
     counts <- tabulate(train$design$cell, nlevels(train$design$cell))
     dense <- counts[as.integer(targets$cell)] >= spec$threshold
     # refuse before building priors of the size of the system
-    check_memory(nt + max(sum(dense), sum(!dense)), nrow(train$x))
+    check_memory(nt + max(sum(dense), sum(!dense)), nrow(train$x),
+                 n_observed = nt)
     out <- matrix(NA_real_, nrow(train$x), nrow(targets))
     if (any(dense))
       out[, dense] <- impute_targets(train, targets[dense, , drop = FALSE],
@@ -320,7 +321,7 @@ impute_ntk <- function(train, targets, spec, ctx) {
                                       mixed_part(spec, "mcf7"), ctx)
     return(out)
   }
-  check_memory(nt + nrow(targets), nrow(train$x))
+  check_memory(nt + nrow(targets), nrow(train$x), n_observed = nt)
   z <- if (identical(prior, "mcf7")) mcf7_prior(train, targets, spec, ctx)
        else if (identical(prior, "imputation"))
          imputation_prior(train, targets, spec, ctx)

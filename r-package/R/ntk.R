@@ -151,10 +151,13 @@ ntk_complete_z <- function(y, z, kernel = NULL, activation = "relu",
   check_flag(verbose, "verbose")
   miss <- is.na(y)
   if (!any(miss)) return(y)
-  one_pattern <- all(colSums(miss) %in% c(0, nrow(y)))
+  n_miss <- colSums(miss)
+  one_pattern <- all(n_miss %in% c(0, nrow(y)))
+  n_obs <- if (one_pattern) sum(n_miss == 0) else NULL
   if (verbose)
     message(sprintf("ntkmc: a system over %d columns, about %s of memory",
-                    ncol(y), format(ntk_memory(ncol(y), nrow(y), one_pattern))))
+                    ncol(y), format(ntk_memory(ncol(y), nrow(y), one_pattern,
+                                               n_obs))))
   if (!is.null(kernel)) {
     check_memory(ncol(y), nrow(y), FALSE)
     res <- .Call(C_ntk_complete, y, NULL, kernel, "relu", 1L, 0, ridge,
@@ -163,7 +166,7 @@ ntk_complete_z <- function(y, z, kernel = NULL, activation = "relu",
     act <- check_string(activation, "activation")
     depth <- check_count(depth, "depth", 1L)
     identity_weight <- check_number(identity_weight, "identity_weight", 0)
-    check_memory(ncol(y), nrow(y), one_pattern)
+    check_memory(ncol(y), nrow(y), one_pattern, n_observed = n_obs)
     res <- .Call(C_ntk_complete, y, z, NULL, act, depth, identity_weight,
                  ridge, threads, verbose)
   }

@@ -111,3 +111,27 @@ test_that("memory estimates and refusals", {
   expect_error(ntk_complete(y), "needs about .* but only .* allowed by option ntkmc.max_memory")
   expect_error(ntk_kernel(n = 200), "the kernel over 200 columns needs")
 })
+
+test_that("many missing columns: predictions from the observed kernel only", {
+  # 300 observed columns, 2,700 missing: the core forms K(S, S) and panels
+  # of K(U, S) (never the 3,000 x 3,000 kernel); the same numbers as the
+  # full kernel of ntk_kernel() and a dense solve
+  set.seed(5)
+  n <- 3000L
+  s <- sample(n, 300L)
+  z <- matrix(rnorm(n * 20), n)
+  y <- matrix(NA_real_, 5, n)
+  y[, s] <- rnorm(5 * 300)
+  out <- ntk_complete(y, prior = z, identity_weight = 1.5)
+  k <- ntk_kernel(z, identity_weight = 1.5)
+  u <- setdiff(seq_len(n), s)
+  want <- t(k[u, s] %*% solve(k[s, s], t(y[, s])))
+  expect_equal(out[, u], want, tolerance = 1e-8)
+  expect_identical(out[, s], y[, s])
+  # the estimate counts the observed kernel and one panel, not n^2
+  expect_equal(unclass(ntk_memory(n, 5, n_observed = 300)),
+               8 * (300^2 + 256 * 300) + 16 * 5 * n)
+  expect_equal(unclass(ntk_memory(140000, 978, n_observed = 15000)),
+               8 * (15000^2 + 3750 * 15000) + 16 * 978 * 140000)
+  expect_error(ntk_memory(10, n_observed = 11), "'n_observed' \\(11\\) is more than 'n' \\(10\\)")
+})
