@@ -12,10 +12,13 @@
 #' @param ... settings of the method, e.g. `prior = "mcf7"`,
 #'   `cell_weight = 1.25`, `f = 0.5` (see [cmap_method()]).
 #' @param targets which profiles to impute: a data frame with columns `drug`
-#'   and `cell`; by default every missing profile of `x` (every all-`NA`
-#'   profile of an array or matrix).  With the NTK, all targets and all
-#'   measured profiles form one linear system, so the number of targets sets
-#'   the memory (see [ntk_memory()]).
+#'   and `cell`.  By default every missing profile of `x`: the all-`NA`
+#'   profiles of an array, matrix or `SummarizedExperiment`; for an
+#'   `ntkmc_cmap` (e.g. from [cmap_tensor()], which lists only measured
+#'   profiles) every (drug, cell line) pair without a measured profile, i.e.
+#'   the whole tensor.  With the NTK the kernel spans the measured profiles
+#'   (memory `8 s^2` bytes for `s` of them); each target adds only its
+#'   features and its prediction (see [ntk_memory()]).
 #' @param reference the reference cell line of the MCF7 prior.
 #' @param design,drug,cell,assay how to read `x`, see [cmap_data()].
 #' @param threads threads for the NTK (0 = every processor).
@@ -48,7 +51,13 @@ cmap_impute <- function(x, method = "ntk", ..., targets = NULL,
   obs <- cmap_observed(cm)
   if (!any(obs)) stopf("'x' has no measured profile")
   train <- cmap_subset(cm, obs)
+  if (is.null(targets) && inherits(x, "ntkmc_cmap"))
+    targets <- unmeasured_pairs(cm, obs)
   tg <- resolve_targets(cm, targets, obs)
+  if (nrow(tg) == 0L) {
+    warning("'x' has no missing profile: nothing to impute", call. = FALSE)
+    return(x)
+  }
   check_cells_trained(train, tg)
   ctx <- list(reference = reference, threads = check_threads(threads),
               verbose = check_flag(verbose, "verbose"),
@@ -73,6 +82,17 @@ cmap_subset <- function(cm, keep) {
   structure(list(x = cm$x[, keep, drop = FALSE],
                  design = cm$design[keep, , drop = FALSE]),
             class = "ntkmc_cmap")
+}
+
+# Every (drug, cell line) pair of the data's levels without a measured
+# profile, cell line by cell line (the order of as.array()).
+unmeasured_pairs <- function(cm, obs) {
+  d <- levels(cm$design$drug)
+  c <- levels(cm$design$cell)
+  grid <- data.frame(drug = rep(d, times = length(c)),
+                     cell = rep(c, each = length(d)))
+  measured <- paste(cm$design$cell, cm$design$drug, sep = "\r")[obs]
+  grid[!paste(grid$cell, grid$drug, sep = "\r") %in% measured, , drop = FALSE]
 }
 
 resolve_targets <- function(cm, targets, obs) {

@@ -158,3 +158,25 @@ test_that("cmap_impute rejects bad input clearly", {
   expect_output(print(cmap_method("mean", f = 0.5)), "mean over cell type and drug \\(f = 0.5\\)")
   expect_output(print(cmap_method("ntk", prior = "mixed")), "mixed prior, threshold 150")
 })
+
+test_that("an ntkmc_cmap is imputed whole by default, as its array", {
+  cm <- hand_data()                       # 13 measured of 3 x 6 pairs
+  out <- cmap_impute(cm, prior = "mcf7")
+  expect_identical(ncol(out$x), 18L)
+  expect_identical(out$x[, 1:13], cm$x)
+  expect_false(anyNA(out$x))
+  expect_identical(attr(out, "ntkmc")$n_imputed, 5L)
+  a <- cmap_impute(as.array(cm), prior = "mcf7")
+  new <- out$design[14:18, ]
+  for (j in seq_len(5))
+    expect_equal(unname(out$x[, 13 + j]),
+                 unname(a[, as.character(new$drug[j]), as.character(new$cell[j])]),
+                 tolerance = 1e-10)
+  # the pairs are listed cell line by cell line, every one once
+  expect_identical(paste(new$cell, new$drug),
+                   c("A d5", "A d6", "B d1", "B d3", "B d4"))
+  # nothing missing: the data back, with a warning
+  full <- as.array(out)
+  expect_warning(same <- cmap_impute(full), "no missing profile: nothing to impute")
+  expect_identical(same, full)
+})
