@@ -22,27 +22,8 @@
 #
 # (make -C _build bench-cmap builds and installs the package first.)
 
-args <- commandArgs(trailingOnly = TRUE)
-opt <- function(name, default) {
-  i <- match(paste0("--", name), args)
-  if (is.na(i)) default else args[i + 1L]
-}
-lib <- opt("lib", NULL)
-scale <- as.numeric(opt("scale", "1"))
-threads <- as.integer(opt("threads", "2"))
-suppressPackageStartupMessages(library(ntkmc, lib.loc = lib))
-options(ntkmc.threads = threads)
-
-simulate <- function() {
-  simulate_cmap(n_genes = 978L, n_drugs = round(2000 * scale),
-                n_cells = 70L, n_profiles = round(15000 * scale),
-                n_dense = 12L, threshold = 150L, seed = 1L)
-}
-
-peak_rss <- function(field = "VmHWM") {
-  l <- grep(paste0("^", field, ":"), readLines("/proc/self/status"), value = TRUE)
-  as.numeric(gsub("[^0-9]", "", l)) * 1024
-}
+script <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+source(file.path(dirname(script), "common.R"))
 
 # ---------------------------------------------------------------- plain R
 # The NTK imputation as the authors' code does it, in R.
@@ -148,7 +129,6 @@ if (!is.na(match("--child", args))) {
 }
 
 # ---------------------------------------------------------------- driver
-script <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
 run_child <- function(task, folds) {
   out <- tempfile(fileext = ".rds")
   cmd <- c(script, "--child", task, "--folds", folds, "--out", out,
@@ -195,12 +175,7 @@ regime_rows <- function(name, r) {
 }
 load_end <- loadavg()
 blas <- tryCatch(normalizePath(extSoftVersion()[["BLAS"]]), error = function(e) "?")
-shown <- args
-for (o in c("--lib", "--output")) {
-  i <- match(o, shown)
-  if (!is.na(i)) shown <- shown[-c(i, i + 1L)]
-}
-cmd_line <- paste(c("Rscript bench/cmap/bench-cmap.R", shown), collapse = " ")
+cmd_line <- shown_command("bench/cmap/bench-cmap.R")
 hdr <- "| method | seconds | time / ntkmc's | peak RSS (GB) | peak above data (GB) | Pearson r | mean R^2 | mean cosine |\n|---|---:|---:|---:|---:|---:|---:|---:|"
 cm_info <- one$ntkmc$n_profiles
 part <- opt("part", NULL)
@@ -261,15 +236,6 @@ lines <- c(
 output <- opt("output", NULL)
 text <- paste(lines[!is.na(lines)], collapse = "\n")
 cat(text, "\n")
-if (!is.null(output)) {
-  doc <- readLines(output)
-  b <- grep(sprintf("<!-- %s:begin -->", marker), doc, fixed = TRUE)
-  e <- grep(sprintf("<!-- %s:end -->", marker), doc, fixed = TRUE)
-  main_end <- grep("<!-- bench-cmap:end -->", doc, fixed = TRUE)
-  doc <- if (length(b) == 1L && length(e) == 1L)
-    c(doc[seq_len(b - 1L)], text, doc[-seq_len(e)])
-  else if (!is.null(part) && length(main_end) == 1L)
-    c(doc[seq_len(main_end)], "", text, doc[-seq_len(main_end)])
-  else c(doc, "", text)
-  writeLines(doc, output)
-}
+if (!is.null(output))
+  write_section(output, marker, text,
+                after = if (is.null(part)) NULL else "<!-- bench-cmap:end -->")
