@@ -478,6 +478,40 @@ log_progress (double fraction, const char *message, gpointer data)
 
 /* Progress goes from 0 to 1 without stepping back, on both paths; a cancel
  * in a late phase still leaves the output untouched. */
+/* Whole missing columns: a missing column whose features are not finite or
+ * have zero norm is refused, naming it, before any work (no progress
+ * reported) and with the output untouched. */
+static void
+test_bad_target_features (void)
+{
+  g_autoptr (NtkmcContext) ctx = ntkmc_context_new (1);
+  double y[6] = { 1, 2, 3, 4, NAN, NAN };   /* 2 x 3, column 3 missing */
+  guint8 mask[6] = { 1, 1, 1, 1, 0, 0 };
+  double out[6], sentinel[6] = { -7, -7, -7, -7, -7, -7 };
+  NtkmcNtkOptions opt;
+  GError *error = NULL;
+  int pass;
+
+  ntkmc_ntk_options_init (&opt);
+  for (pass = 0; pass < 2; pass++)
+    {
+      double z[6] = { 1, 0, 0, 1, pass == 0 ? NAN : 0, 0 };
+      ProgressLog log = { 0, 0, TRUE, NULL };
+
+      ntkmc_context_set_progress (ctx, log_progress, &log);
+      memcpy (out, sentinel, sizeof out);
+      g_assert_false (ntkmc_ntk_complete (ctx, &opt, NULL, 2, 3, z, 2, 2, y,
+                                          2, mask, 2, out, 2, NULL, &error));
+      g_assert_error (error, NTKMC_ERROR, NTKMC_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "item 3"));
+      g_assert_nonnull (strstr (error->message, pass == 0 ? "finite"
+                                                          : "zero norm"));
+      g_assert_cmpint (log.calls, ==, 0);
+      g_assert_cmpmem (out, sizeof out, sentinel, sizeof sentinel);
+      g_clear_error (&error);
+    }
+}
+
 static void
 test_progress (void)
 {
@@ -536,6 +570,7 @@ main (int argc, char **argv)
   g_test_add_func ("/complete/brute-force", test_brute_force);
   g_test_add_func ("/complete/single-pattern-paths", test_single_pattern_paths);
   g_test_add_func ("/complete/bad-input", test_bad_input);
+  g_test_add_func ("/complete/bad-target-features", test_bad_target_features);
   g_test_add_func ("/complete/progress", test_progress);
   return g_test_run ();
 }
