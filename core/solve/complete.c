@@ -420,7 +420,10 @@ solve_one_pattern (NtkmcContext *ctx, const NtkmcNtkOptions *ntk,
                        (p * (s + b) * sizeof (double)) >> 20);
           ok = FALSE;
         }
-      /* every target's features are checked before any work */
+      /* every target's features are checked before any work; each panel
+       * is normalized again just before its kernel block, since keeping
+       * them all would take p u doubles (the pass costs p u flops against
+       * the 2 p u s of the kernel blocks) */
       ok = ok && ntkmc_ntk_normalize (ntk, p, s, z, ldz, order, zs, error);
       for (j0 = 0; ok && j0 < u; j0 += b)
         ok = ntkmc_ntk_normalize (ntk, p, MIN (b, u - j0), z, ldz,
@@ -672,7 +675,17 @@ ntkmc_ntk_complete (NtkmcContext *ctx, const NtkmcNtkOptions *ntk,
                            error);
       ok = k != NULL;
     }
-  if (ok && ps.n > 0)
+  if (ok && ps.n == 1)
+    {
+      /* One pattern: K(S, S) and panels of K(U, S) only. */
+      Pattern *pat = &ps.items[0];
+
+      order = g_new (size_t, n);
+      pattern_columns (pat, n, mask, ldmask, order, order + pat->n_obs);
+      ok = solve_one_pattern (ctx, ntk, opt, pat, p, n, z, ldz, y, ldy,
+                              order, &rep, error);
+    }
+  else if (ok && ps.n > 1)
     {
       /* progress: the kernel's share of the work, by flops (the map costs
        * about as much as 50 flops per entry) */
@@ -688,27 +701,14 @@ ntkmc_ntk_complete (NtkmcContext *ctx, const NtkmcNtkOptions *ntk,
       f_gram = gram / (gram + rest);
       rep.flops_gram = z ? (double) n * (double) n * (double) p : 0.0;
 
-      if (ps.n == 1)
-        {
-          /* One pattern: K(S, S) and panels of K(U, S) only. */
-          Pattern *pat = &ps.items[0];
-
-          order = g_new (size_t, n);
-          pattern_columns (pat, n, mask, ldmask, order, order + pat->n_obs);
-          ok = solve_one_pattern (ctx, ntk, opt, pat, p, n, z, ldz, y, ldy,
-                                  order, &rep, error);
-        }
-      else
-        {
-          saved = ntkmc_context_push_range (ctx, 0.0, f_gram);
-          ok = ntkmc_ntk_gram_ordered (ctx, ntk, p, n, z, ldz, NULL, k, n,
-                                       FALSE, &rep.ntk, error);
-          ntkmc_context_pop_range (ctx, saved);
-          saved = ntkmc_context_push_range (ctx, f_gram, 1.0);
-          ok = ok && solve_patterns_gather (ctx, opt, &ps, n, y, ldy, mask,
-                                            ldmask, k, n, &rep, error);
-          ntkmc_context_pop_range (ctx, saved);
-        }
+      saved = ntkmc_context_push_range (ctx, 0.0, f_gram);
+      ok = ntkmc_ntk_gram_ordered (ctx, ntk, p, n, z, ldz, NULL, k, n, FALSE,
+                                   &rep.ntk, error);
+      ntkmc_context_pop_range (ctx, saved);
+      saved = ntkmc_context_push_range (ctx, f_gram, 1.0);
+      ok = ok && solve_patterns_gather (ctx, opt, &ps, n, y, ldy, mask,
+                                        ldmask, k, n, &rep, error);
+      ntkmc_context_pop_range (ctx, saved);
     }
   if (ok)
     ok = ntkmc_context_report (ctx, 1.0, "done", error);
