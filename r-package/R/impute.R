@@ -156,16 +156,21 @@ fill_result <- function(x, cm, targets, pred, info, assay) {
   j <- match(key, paste(cm$design$cell, cm$design$drug, sep = "\r"))
   if (inherits(x, "ntkmc_cmap")) {
     out <- cm
-    if (anyNA(j)) {                    # targets not listed yet: add columns
-      new <- is.na(j)
-      add <- matrix(NA_real_, nrow(cm$x), sum(new),
-                    dimnames = list(rownames(cm$x),
-                                    paste(targets$cell, targets$drug, sep = ":")[new]))
-      out$x <- cbind(out$x, add)
+    new <- is.na(j)                    # targets not listed yet: new columns
+    old <- cm$x
+    if (any(!new)) old[, j[!new]] <- pred[, !new, drop = FALSE]
+    if (any(new)) {
+      # one allocation of the result (with a whole tensor's targets the
+      # predictions are most of it)
+      x2 <- if (all(new)) cbind(old, pred)
+            else cbind(old, pred[, new, drop = FALSE])
+      cn <- colnames(cm$x)
+      if (is.null(cn)) cn <- character(ncol(cm$x))
+      dimnames(x2) <- list(rownames(cm$x),
+                           c(cn, paste(targets$cell, targets$drug, sep = ":")[new]))
+      out$x <- x2
       out$design <- rbind(out$design, targets[new, , drop = FALSE])
-      j[new] <- ncol(cm$x) + seq_len(sum(new))
-    }
-    out$x[, j] <- pred
+    } else out$x <- old
     attr(out, "ntkmc") <- info
     return(out)
   }

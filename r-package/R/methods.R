@@ -340,7 +340,8 @@ mixed_part <- function(spec, prior) {
 # profiles) has one column per training profile then one per target.
 ntk_system <- function(train, targets, z, spec, ctx) {
   nt <- ncol(train$x)
-  y <- cbind(train$x, matrix(NA_real_, nrow(train$x), nrow(targets)))
+  y <- matrix(NA_real_, nrow(train$x), nt + nrow(targets))
+  y[, seq_len(nt)] <- train$x
   if (anyNA(z)) stopf("the feature prior holds missing values")
   out <- ntk_complete_z(y, z, NULL, spec$activation, spec$depth,
                         spec$identity_weight, spec$ridge, ctx$threads,
@@ -349,8 +350,11 @@ ntk_system <- function(train, targets, z, spec, ctx) {
 }
 
 # Columns [cell_weight ||e_d|| xbar_c / ||xbar_c||; e_d] for the training
-# profiles then the targets.
-mcf7_prior <- function(train, targets, spec, ctx) {
+# profiles then the targets ((2 genes) x profiles).  Built in place, a block
+# of columns at a time: with a whole tensor's targets the prior is the
+# largest matrix of the call, and assembling it from full-size pieces would
+# hold it about three times over.
+mcf7_prior <- function(train, targets, spec, ctx, block = 4096L) {
   ref <- ctx$reference
   d <- train$design
   is_ref <- d$cell == ref
@@ -367,11 +371,21 @@ mcf7_prior <- function(train, targets, spec, ctx) {
     stopf("cell line '%s' has no training profile, so the MCF7 prior has no embedding for it",
           missing_cells[1L])
   hit <- match(all_drug, as.character(d$drug[is_ref]))
-  e <- matrix(ref_mean, nrow(ref_x), length(all_drug))
-  e[, !is.na(hit)] <- ref_x[, hit[!is.na(hit)]]
-  cw <- cell_dir[, all_cell, drop = FALSE]
-  cw <- sweep(cw, 2L, spec$cell_weight * col_norms(e), "*")
-  rbind(cw, e)
+  cell <- match(all_cell, colnames(cell_dir))
+  g <- nrow(ref_x)
+  n <- length(all_drug)
+  z <- matrix(0, 2L * g, n)
+  top <- seq_len(g)
+  for (j0 in seq(0L, n - 1L, by = block)) {
+    j <- j0 + seq_len(min(block, n - j0))
+    e <- matrix(ref_mean, g, length(j))
+    h <- hit[j]
+    e[, !is.na(h)] <- ref_x[, h[!is.na(h)]]
+    z[top, j] <- cell_dir[, cell[j], drop = FALSE] *
+      rep(spec$cell_weight * col_norms(e), each = g)
+    z[g + top, j] <- e
+  }
+  z
 }
 
 imputation_prior <- function(train, targets, spec, ctx) {

@@ -149,9 +149,8 @@ ntk_complete_z <- function(y, z, kernel = NULL, activation = "relu",
   ridge <- check_number(ridge, "ridge", 0)
   threads <- check_threads(threads)
   check_flag(verbose, "verbose")
-  miss <- is.na(y)
-  if (!any(miss)) return(y)
-  n_miss <- colSums(miss)
+  n_miss <- colSums(is.na(y))
+  if (!any(n_miss > 0)) return(y)
   one_pattern <- all(n_miss %in% c(0, nrow(y)))
   n_obs <- if (one_pattern) sum(n_miss == 0) else NULL
   if (verbose)
@@ -160,19 +159,16 @@ ntk_complete_z <- function(y, z, kernel = NULL, activation = "relu",
                                                n_obs))))
   if (!is.null(kernel)) {
     check_memory(ncol(y), nrow(y), FALSE)
-    res <- .Call(C_ntk_complete, y, NULL, kernel, "relu", 1L, 0, ridge,
+    out <- .Call(C_ntk_complete, y, NULL, kernel, "relu", 1L, 0, ridge,
                  threads, verbose)
   } else {
     act <- check_string(activation, "activation")
     depth <- check_count(depth, "depth", 1L)
     identity_weight <- check_number(identity_weight, "identity_weight", 0)
     check_memory(ncol(y), nrow(y), one_pattern, n_observed = n_obs)
-    res <- .Call(C_ntk_complete, y, z, NULL, act, depth, identity_weight,
+    out <- .Call(C_ntk_complete, y, z, NULL, act, depth, identity_weight,
                  ridge, threads, verbose)
   }
-  out <- res[[1L]]
-  dimnames(out) <- dimnames(y)
-  attr(out, "report") <- res[[2L]]
   out
 }
 

@@ -259,7 +259,9 @@ C_ntk_gram (SEXP z, SEXP n_items, SEXP activation, SEXP depth,
  * the kernel comes from the prior z (NULL = one-hot, or p x n) and the
  * NTK options (ntkmc_ntk_complete: one n x n matrix at the peak for whole
  * missing columns); otherwise k is a given n x n kernel (ntkmc_complete, the
- * lower triangle is read).  Returns list(completed m x n matrix, report).
+ * lower triangle is read).  Returns the completed m x n matrix with y's
+ * dimnames and the report as its "report" attribute (set here: in R they
+ * would copy the matrix).
  */
 SEXP
 C_ntk_complete (SEXP y, SEXP z, SEXP k, SEXP activation, SEXP depth,
@@ -274,7 +276,7 @@ C_ntk_complete (SEXP y, SEXP z, SEXP k, SEXP activation, SEXP depth,
   size_t m, n, p = 0, kn, kn2;
   int nthreads = int_arg (threads, "threads");
   guint8 *mask;
-  SEXP out, res;
+  SEXP out;
   gboolean ok;
 
   ntkmc_complete_options_init (&copt);
@@ -302,8 +304,6 @@ C_ntk_complete (SEXP y, SEXP z, SEXP k, SEXP activation, SEXP depth,
     }
   mask = mask_of (y, m, n);
   out = PROTECT (Rf_allocMatrix (REALSXP, (int) m, (int) n));
-  res = PROTECT (Rf_allocVector (VECSXP, 2));
-  SET_VECTOR_ELT (res, 0, out);
   ctx = ntkmc_context_new (nthreads);
   ntkmc_context_set_progress (ctx, on_progress, &pr);
   if (!Rf_isNull (k))
@@ -316,9 +316,11 @@ C_ntk_complete (SEXP y, SEXP z, SEXP k, SEXP activation, SEXP depth,
   ntkmc_context_free (ctx);
   if (!ok)
     raise_gerror ("ntk_complete", error);
-  SET_VECTOR_ELT (res, 1, report_list (&rep));
+  Rf_setAttrib (out, R_DimNamesSymbol,
+                Rf_getAttrib (y, R_DimNamesSymbol));
+  Rf_setAttrib (out, Rf_install ("report"), PROTECT (report_list (&rep)));
   UNPROTECT (2);
-  return res;
+  return out;
 }
 
 /* C_kappa(xi, activation, depth): kappa_d at every element of xi. */

@@ -180,3 +180,40 @@ test_that("an ntkmc_cmap is imputed whole by default, as its array", {
   expect_warning(same <- cmap_impute(full), "no missing profile: nothing to impute")
   expect_identical(same, full)
 })
+
+test_that("an ntkmc_cmap gets listed targets in place and new ones appended", {
+  cm <- hand_data()
+  # d6 in A listed as an NA column; d1 in B not listed at all
+  cm2 <- cmap_data(cbind(cm$x, NA),
+                   rbind(cm$design, data.frame(drug = "d6", cell = "A")))
+  before <- cm2
+  tg <- data.frame(drug = c("d1", "d6"), cell = c("B", "A"))
+  out <- cmap_impute(cm2, prior = "mcf7", targets = tg)
+  expect_identical(cm2, before)
+  expect_identical(dim(out$x), c(8L, 15L))
+  expect_identical(out$x[, 1:13], cm$x)
+  expect_identical(colnames(out$x)[15], "B:d1")
+  expect_identical(as.character(out$design$drug[14:15]), c("d6", "d1"))
+  expect_identical(as.character(out$design$cell[14:15]), c("A", "B"))
+  ref <- cmap_impute(cm, prior = "mcf7", targets = tg)
+  expect_equal(unname(out$x[, 14:15]), unname(ref$x[, 15:14]), tolerance = 1e-12)
+  # only listed targets: no column added
+  out2 <- cmap_impute(cm2, prior = "mcf7", targets = tg[2, ])
+  expect_identical(dim(out2$x), dim(cm2$x))
+  expect_identical(dimnames(out2$x), dimnames(cm2$x))
+  expect_equal(out2$x[, 14], out$x[, 14], tolerance = 1e-12)
+})
+
+test_that("the MCF7 prior is built the same in blocks of any size", {
+  cm <- hand_data()
+  obs <- !is.na(cm$x[1, ])
+  train <- ntkmc:::cmap_subset(cm, obs)
+  tg <- data.frame(drug = factor(c("d5", "d6", "d1"), levels(cm$design$drug)),
+                   cell = factor(c("A", "A", "B"), levels(cm$design$cell)))
+  spec <- cmap_method("ntk", prior = "mcf7")
+  ctx <- list(reference = "MCF7")
+  one <- ntkmc:::mcf7_prior(train, tg, spec, ctx)
+  expect_identical(dim(one), c(16L, 16L))
+  for (b in c(1L, 4L, 7L))
+    expect_identical(ntkmc:::mcf7_prior(train, tg, spec, ctx, block = b), one)
+})
