@@ -2,7 +2,10 @@
 #'
 #' Estimates the memory of [ntk_complete()] (and of the NTK methods of
 #' [cmap_impute()] and [cmap_cv()]) before anything is allocated: the dense
-#' double kernel, plus the data and the result (`2 x 8 m n` bytes).  When
+#' double kernel, plus the data and the result (`2 x 8 m n` bytes), plus the
+#' feature prior when the call builds it (`8 p n` bytes for `p` features:
+#' [cmap_impute()]'s MCF7 prior has `p = 2 m`, its imputation prior
+#' `p = m`).  When
 #' whole columns are missing (`one_pattern`, the drug-screening case) and the
 #' number `s` of observed columns is given, the kernel is the one over the
 #' observed columns plus one panel of `b = max(256, s / 4)` missing columns
@@ -25,17 +28,22 @@
 #'   screening case).
 #' @param n_observed with `one_pattern`: the number of observed columns
 #'   (`NULL`: unknown, the full `n x n` kernel is counted).
+#' @param n_features features of a prior the call builds (0: the prior is
+#'   the caller's, already in memory, as for [ntk_complete()]).
 #' @return The estimate in bytes (a double), with class `ntkmc_bytes` for
 #'   printing.
 #' @examples
 #' ntk_memory(15000, 978)
 #' ntk_memory(78569, 978)   # the full LINCS2020 pattern: ~50 GB
 #' # 15,000 measured profiles, the other 125,000 of a 2,000 x 70 grid imputed
-#' ntk_memory(140000, 978, n_observed = 15000)
+#' # with the MCF7 prior (2 x 978 features): cmap_impute(cm, prior = "mcf7")
+#' ntk_memory(140000, 978, n_observed = 15000, n_features = 2 * 978)
 #' @export
-ntk_memory <- function(n, m = 0, one_pattern = TRUE, n_observed = NULL) {
+ntk_memory <- function(n, m = 0, one_pattern = TRUE, n_observed = NULL,
+                       n_features = 0) {
   n <- check_number(n, "n", 0)
   m <- check_number(m, "m", 0)
+  p <- check_number(n_features, "n_features", 0)
   check_flag(one_pattern, "one_pattern")
   kernel <- 8 * n * n
   if (!is.null(n_observed)) {
@@ -44,7 +52,7 @@ ntk_memory <- function(n, m = 0, one_pattern = TRUE, n_observed = NULL) {
     if (one_pattern)
       kernel <- 8 * (s * s + min(n - s, max(256, floor(s / 4))) * s)
   }
-  bytes <- kernel * (if (one_pattern) 1 else 2) + 16 * m * n
+  bytes <- kernel * (if (one_pattern) 1 else 2) + 16 * m * n + 8 * p * n
   structure(bytes, class = "ntkmc_bytes")
 }
 
@@ -82,17 +90,20 @@ available_memory <- function() {
 
 # Refuses, with the numbers, a system that would not fit in memory.
 check_memory <- function(n, m, one_pattern = TRUE, what = "the NTK system",
-                         n_observed = NULL) {
-  need <- unclass(ntk_memory(n, m, one_pattern, n_observed))
+                         n_observed = NULL, n_features = 0) {
+  need <- unclass(ntk_memory(n, m, one_pattern, n_observed, n_features))
   have <- available_memory()
+  prior <- 8 * n_features * n
   if (need > have)
     stopf(paste0(
       "%s over %s columns needs about %s (a dense double kernel of %s ",
-      "plus data of %s), but only %s %s. Impute fewer profiles at once ",
+      "plus data of %s%s), but only %s %s. Impute fewer profiles at once ",
       "(argument 'targets' of cmap_impute()), use a smaller tensor, or raise ",
       "option ntkmc.max_memory if more memory is really available."),
       what, format(n, big.mark = ","), format_bytes(need),
-      format_bytes(need - 16 * m * n), format_bytes(16 * m * n),
+      format_bytes(need - 16 * m * n - prior), format_bytes(16 * m * n),
+      if (prior > 0) paste(" and a feature prior of", format_bytes(prior))
+      else "",
       format_bytes(have),
       if (is.null(getOption("ntkmc.max_memory"))) "is available"
       else "are allowed by option ntkmc.max_memory")

@@ -311,7 +311,7 @@ impute_ntk <- function(train, targets, spec, ctx) {
     dense <- counts[as.integer(targets$cell)] >= spec$threshold
     # refuse before building priors of the size of the system
     check_memory(nt + max(sum(dense), sum(!dense)), nrow(train$x),
-                 n_observed = nt)
+                 n_observed = nt, n_features = prior_features(train, spec))
     out <- matrix(NA_real_, nrow(train$x), nrow(targets))
     if (any(dense))
       out[, dense] <- impute_targets(train, targets[dense, , drop = FALSE],
@@ -321,12 +321,25 @@ impute_ntk <- function(train, targets, spec, ctx) {
                                       mixed_part(spec, "mcf7"), ctx)
     return(out)
   }
-  check_memory(nt + nrow(targets), nrow(train$x), n_observed = nt)
+  check_memory(nt + nrow(targets), nrow(train$x), n_observed = nt,
+               n_features = prior_features(train, spec))
   z <- if (identical(prior, "mcf7")) mcf7_prior(train, targets, spec, ctx)
        else if (identical(prior, "imputation"))
          imputation_prior(train, targets, spec, ctx)
        else user_prior(train, targets, spec)
   ntk_system(train, targets, z, spec, ctx)
+}
+
+# Features of the prior impute_ntk() builds (for the memory estimate; a
+# prior function's are not known before it runs: 0).
+prior_features <- function(train, spec) {
+  m <- nrow(train$x)
+  prior <- spec$prior
+  if (is.character(prior))
+    return(switch(prior, mcf7 = 2 * m, imputation = m, mixed = 2 * m, 0))
+  if (is.list(prior))
+    return(sum(vapply(prior, function(e) as.numeric(NCOL(e)), 0)))
+  0
 }
 
 # The NTK method with one of the mixed prior's two priors.

@@ -217,3 +217,18 @@ test_that("the MCF7 prior is built the same in blocks of any size", {
   for (b in c(1L, 4L, 7L))
     expect_identical(ntkmc:::mcf7_prior(train, tg, spec, ctx, block = b), one)
 })
+
+test_that("the memory check counts the prior cmap_impute builds", {
+  cm <- hand_data()                  # 8 genes, 13 measured, 5 unmeasured
+  # kernel 8 (13^2 + 5 x 13) = 1,872 bytes, data and result 16 x 8 x 18 =
+  # 2,304, the MCF7 prior (16 features) 8 x 16 x 18 = 2,304
+  old <- options(ntkmc.max_memory = 5000)
+  on.exit(options(old))
+  expect_error(cmap_impute(cm, prior = "mcf7"),
+               "needs about 6.5 kB .*plus data of 2.3 kB and a feature prior of 2.3 kB")
+  options(ntkmc.max_memory = 7000)
+  expect_false(anyNA(cmap_impute(cm, prior = "mcf7")$x))
+  options(ntkmc.max_memory = 5000)
+  # the mean needs no kernel
+  expect_false(anyNA(cmap_impute(cm, "mean")$x))
+})

@@ -134,4 +134,10 @@ test_that("many missing columns: predictions from the observed kernel only", {
   expect_equal(unclass(ntk_memory(140000, 978, n_observed = 15000)),
                8 * (15000^2 + 3750 * 15000) + 16 * 978 * 140000)
   expect_error(ntk_memory(10, n_observed = 11), "'n_observed' \\(11\\) is more than 'n' \\(10\\)")
+  # a prior the call builds counts too
+  expect_equal(unclass(ntk_memory(140000, 978, n_observed = 15000,
+                                  n_features = 2 * 978)),
+               8 * (15000^2 + 3750 * 15000) + 16 * 978 * 140000 +
+                 8 * 2 * 978 * 140000)
+  expect_error(ntk_memory(10, n_features = -1), "'n_features' must be >= 0")
 })
