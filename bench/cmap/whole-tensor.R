@@ -142,9 +142,14 @@ lines <- c(
                  "(2,000 sampled targets). The batches run on the current core; when the kernel ",
                  "spanned measured profiles and targets, each batch of %s targets needed a %s GB ",
                  "kernel. The imputed tensor alone is %s GB (978 x %s doubles); the one call's peak ",
-                 "holds a few copies of it (the system's data and result, the returned object)."),
+                 "holds the kernel and a panel (%s GB), the MCF7 prior (2 x 978 features, %s GB), ",
+                 "the system's data and result and the returned object; `ntk_memory()`, which the ",
+                 "package checks before it starts, estimates %s GB."),
           diff, format(batch, big.mark = ","), fmt(8 * (s + batch)^2 / 1e9, 1),
-          fmt(8 * m * n / 1e9, 2), format(n, big.mark = ",")),
+          fmt(8 * m * n / 1e9, 2), format(n, big.mark = ","),
+          fmt(8 * (s * s + max(256, floor(s / 4)) * s) / 1e9, 2),
+          fmt(8 * 2 * m * n / 1e9, 2),
+          fmt(unclass(ntk_memory(n, m, n_observed = s, n_features = 2 * m)) / 1e9, 1)),
   "",
   sprintf("<!-- %s:end -->", marker))
 
