@@ -147,7 +147,7 @@ lines <- c(
                  "package checks before it starts, estimates %s GB."),
           diff, format(batch, big.mark = ","), fmt(8 * (s + batch)^2 / 1e9, 1),
           fmt(8 * m * n / 1e9, 2), format(n, big.mark = ","),
-          fmt(8 * (s * s + max(256, floor(s / 4)) * s) / 1e9, 2),
+          fmt(unclass(ntk_memory(n, 0, n_observed = s)) / 1e9, 2),
           fmt(8 * 2 * m * n / 1e9, 2),
           fmt(unclass(ntk_memory(n, m, n_observed = s, n_features = 2 * m)) / 1e9, 1)),
   "",
