@@ -264,6 +264,7 @@ section <- function(name, data, rounds) {
   sec <- stats::aggregate(seconds ~ method, data = cv$folds, FUN = mean)
   obs <- ncol(data$x)
   counts <- table(data$design$cell)
+  plural <- if (length(rounds) == 1L) "" else "s"
   lines <- c(
     sprintf("### %s", switch(name,
       sim = "Simulated tensor (simulate_cmap)",
@@ -273,9 +274,7 @@ section <- function(name, data, rounds) {
     "",
     sprintf("%d genes, %d drugs, %d cell lines, %d measured profiles (%d cell lines with >= %d drugs); %d round%s of %d-fold CV (seed%s %s); FaLRTC to a relative change of %g or at most %d iterations%s%s.",
             nrow(data$x), nlevels(data$design$drug), nlevels(data$design$cell),
-            obs, sum(counts >= threshold), threshold, length(rounds),
-            if (length(rounds) == 1L) "" else "s", k,
-            if (length(rounds) == 1L) "" else "s",
+            obs, sum(counts >= threshold), threshold, length(rounds), plural, k, plural,
             paste(vapply(rounds, function(r) r$cv$folds$seed[1L], 1), collapse = ", "),
             falrtc_tol, falrtc_iters,
             if (falrtc_center == "cell") ", centred by cell line" else "",
