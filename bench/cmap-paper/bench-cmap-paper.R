@@ -46,8 +46,15 @@
 #
 # --marker names the section of the output that is replaced (between
 # <!-- MARKER:begin --> and <!-- MARKER:end -->), so runs at several scales
-# can each keep their own.  --saved-only computes nothing: it reports the
-# rounds whose folds are all saved (a long run's progress).
+# or of several data sets can each keep their own; --no-heading leaves out
+# the section's "##" heading (for a data set run under its own marker below
+# another's section).  --saved-only computes nothing: it reports the rounds
+# whose folds are all saved (a long run's progress).
+#
+# The folds behind the paper-scale tables in docs/benchmarks.md are kept in
+# bench/cmap-paper/results/paper-scale/ (a few hundred kB each: metrics per
+# held-out profile, no predictions), so the tables can be regenerated with
+# --saved-only and an interrupted comparison resumed from any checkout.
 
 args <- commandArgs(trailingOnly = TRUE)
 opt <- function(name, default) {
@@ -71,6 +78,7 @@ output <- opt("output", file.path("docs", "benchmarks.md"))
 images <- opt("images", file.path("docs", "images"))
 marker <- opt("marker", "bench-cmap-paper")
 saved_only <- "--saved-only" %in% args
+heading <- !("--no-heading" %in% args)
 image_prefix <- sub("^bench-", "", marker)   # cmap-paper-sim.png by default
 suppressPackageStartupMessages(library(ntkmc, lib.loc = lib))
 options(ntkmc.threads = threads)
@@ -255,6 +263,14 @@ merge_rounds <- function(rounds) {
   out
 }
 
+# the plot of a data set: cmap-paper-sim.png by default; a marker that
+# already ends in the data set's name is not repeated
+# (bench-cmap-paper-lincs: cmap-paper-lincs.png)
+image_file <- function(name) {
+  if (endsWith(image_prefix, paste0("-", name))) paste0(image_prefix, ".png")
+  else sprintf("%s-%s.png", image_prefix, name)
+}
+
 fmt <- function(x, d = 3) ifelse(is.na(x), "-", formatC(x, format = "f", digits = d))
 
 section <- function(name, data, rounds) {
@@ -314,9 +330,9 @@ section <- function(name, data, rounds) {
     sprintf("Peak resident memory of the run: %.1f GB; wall time per round: %s s.",
             peak / 1e9, paste(sprintf("%.0f", vapply(rounds, `[[`, 1, "seconds")),
                               collapse = ", ")),
-    "", sprintf("![%s](images/%s-%s.png)", name, image_prefix, name), "")
+    "", sprintf("![%s](images/%s)", name, image_file(name)), "")
   dir.create(images, showWarnings = FALSE, recursive = TRUE)
-  grDevices::png(file.path(images, sprintf("%s-%s.png", image_prefix, name)),
+  grDevices::png(file.path(images, image_file(name)),
                  width = 1200, height = 420, res = 100)
   plot(cv)
   grDevices::dev.off()
@@ -339,17 +355,20 @@ for (name in datasets) {
                 else c(sprintf("### %s: no complete round saved yet", name), ""))
 }
 
-text <- c(sprintf("<!-- %s:begin -->", marker),
-          sprintf("## The paper's CMAP comparison (bench/cmap-paper)%s",
-                  if (scale == 1 && n_genes == 978) ", at the paper's scale"
-                  else sprintf(", reduced scale (%g, %d genes)", scale, n_genes)), "",
-          sprintf("`Rscript bench/cmap-paper/bench-cmap-paper.R --datasets %s --scale %g --genes %d --threshold %d --falrtc-iters %d --falrtc-tol %g --falrtc-center %s --falrtc-precision %s --threads %d%s`, %s.",
+command <- c(sprintf("`Rscript bench/cmap-paper/bench-cmap-paper.R --datasets %s --scale %g --genes %d --threshold %d --falrtc-iters %d --falrtc-tol %g --falrtc-center %s --falrtc-precision %s --threads %d%s%s`, %s.",
                   paste(datasets, collapse = ","), scale, n_genes,
                   threshold_all, falrtc_iters, falrtc_tol, falrtc_center,
                   falrtc_precision, threads,
                   if (marker != "bench-cmap-paper") paste(" --marker", marker) else "",
-                  format(Sys.Date())),
-          "", out, sprintf("<!-- %s:end -->", marker))
+                  if (heading) "" else " --no-heading",
+                  format(Sys.Date())), "")
+text <- if (heading) {
+  c(sprintf("## The paper's CMAP comparison (bench/cmap-paper)%s",
+            if (scale == 1 && n_genes == 978) ", at the paper's scale"
+            else sprintf(", reduced scale (%g, %d genes)", scale, n_genes)), "",
+    command, out)
+} else c(out[1:2], command, out[-(1:2)])   # the command under the "###" heading
+text <- c(sprintf("<!-- %s:begin -->", marker), text, sprintf("<!-- %s:end -->", marker))
 doc <- if (file.exists(output)) readLines(output) else character()
 b <- grep(sprintf("<!-- %s:begin -->", marker), doc, fixed = TRUE)
 e <- grep(sprintf("<!-- %s:end -->", marker), doc, fixed = TRUE)
