@@ -33,6 +33,11 @@
 #' * `"mixed"`: the dense/sparse split of the paper: targets in cell lines
 #'   with at least `threshold` = 150 training drugs use the imputation prior,
 #'   the others the MCF7 prior (two systems, each over all training profiles).
+#'   With `no_reference = "imputation"`, sparse targets whose drug the
+#'   reference cell line never measured use the imputation prior too: the
+#'   MCF7 prior has only the mean reference profile to embed such a drug, so
+#'   it predicts little more than the cell line's mean (on the LINCS2020
+#'   availability pattern a quarter of the sparse profiles are such).
 #' * a user embedding: a list with matrices `drug` (one row per drug, row
 #'   names = drug names) and `cell` (one row per cell line); the profile of
 #'   (d, c) is embedded as `c(drug[d, ], cell[c, ])`.  Or a function
@@ -94,6 +99,10 @@
 #'   but the one-hot one (1.5).
 #' @param threshold training drugs from which a cell line is dense (150):
 #'   used by `prior = "mixed"` and to report metrics by regime.
+#' @param no_reference for `prior = "mixed"`: the prior of sparse targets
+#'   whose drug has no training profile in the reference cell line:
+#'   `"mcf7"` (the paper's choice: the MCF7 prior, embedding the drug by the
+#'   mean reference profile) or `"imputation"` (the imputation prior).
 #' @param imputation for the imputation and mixed priors: the imputation
 #'   that gives the targets' embedding, either another `cmap_method()`
 #'   (computed on the same training data, so also fold by fold in
@@ -132,7 +141,8 @@ cmap_method <- function(method = c("ntk", "mean", "dnpp", "falrtc"),
                         ridge = 0, f = 1, k = 10L, alpha = c(1, 1, 1) / 3,
                         mu = c(0, 0, 0), max_iters = 500L, tol = 1e-5,
                         center = c("none", "cell"),
-                        precision = c("double", "single")) {
+                        precision = c("double", "single"),
+                        no_reference = c("mcf7", "imputation")) {
   method <- match.arg(method)
   spec <- list(method = method)
   if (method == "ntk") {
@@ -165,6 +175,16 @@ cmap_method <- function(method = c("ntk", "mean", "dnpp", "falrtc"),
       if (!inherits(imputation, "ntkmc_method"))
         imputation <- cmap_data(imputation)
       spec$imputation <- imputation
+    }
+    if (identical(prior, "mixed")) {
+      if (missing(no_reference)) no_reference <- no_reference[1L]
+      if (!is.character(no_reference) || length(no_reference) != 1L ||
+          is.na(no_reference) || !no_reference %in% c("mcf7", "imputation"))
+        stopf("'no_reference' must be \"mcf7\" or \"imputation\" (got %s)",
+              paste(deparse(no_reference), collapse = ""))
+      # stored only when it is not the paper's choice, so that methods made
+      # before the option existed compare (and memoise) as equal
+      if (no_reference == "imputation") spec$no_reference <- no_reference
     }
   } else if (method == "mean") {
     spec$f <- check_number(f, "f", 0, 1)
@@ -212,7 +232,10 @@ format.ntkmc_method <- function(x, ...) {
   prior <- if (is.character(x$prior)) x$prior else "user embedding"
   sprintf("NTK (%s, depth %d), %s prior%s", x$activation, x$depth, prior,
           switch(prior, mcf7 = sprintf(", cell weight %g", x$cell_weight),
-                 mixed = sprintf(", threshold %d", x$threshold), ""))
+                 mixed = sprintf(", threshold %d%s", x$threshold,
+                                 if (identical(x$no_reference, "imputation"))
+                                   ", imputation prior for drugs the reference never measured"
+                                 else ""), ""))
 }
 
 #' @export
@@ -304,21 +327,27 @@ impute_ntk <- function(train, targets, spec, ctx) {
   nt <- ncol(train$x)
   if (identical(prior, "mixed")) {
     # targets of dense cell lines: the imputation prior; of sparse ones: the
-    # MCF7 prior.  A target's prediction does not depend on the other
-    # targets, so the two halves are the imputation-prior and MCF7-prior
-    # methods on those targets (and come from ctx$memo when known).
+    # MCF7 prior (or, with no_reference = "imputation", the imputation prior
+    # when the reference cell line never measured the drug).  A target's
+    # prediction does not depend on the other targets, so the two halves
+    # are the imputation-prior and MCF7-prior methods on those targets (and
+    # come from ctx$memo when known).
     counts <- tabulate(train$design$cell, nlevels(train$design$cell))
-    dense <- counts[as.integer(targets$cell)] >= spec$threshold
+    imp <- counts[as.integer(targets$cell)] >= spec$threshold
+    if (identical(spec$no_reference, "imputation")) {
+      seen <- train$design$drug[train$design$cell == ctx$reference]
+      imp <- imp | !(as.integer(targets$drug) %in% as.integer(seen))
+    }
     # refuse before building priors of the size of the system
-    check_memory(nt + max(sum(dense), sum(!dense)), nrow(train$x),
+    check_memory(nt + max(sum(imp), sum(!imp)), nrow(train$x),
                  n_observed = nt, n_features = prior_features(train, spec))
     out <- matrix(NA_real_, nrow(train$x), nrow(targets))
-    if (any(dense))
-      out[, dense] <- impute_targets(train, targets[dense, , drop = FALSE],
-                                     mixed_part(spec, "imputation"), ctx)
-    if (any(!dense))
-      out[, !dense] <- impute_targets(train, targets[!dense, , drop = FALSE],
-                                      mixed_part(spec, "mcf7"), ctx)
+    if (any(imp))
+      out[, imp] <- impute_targets(train, targets[imp, , drop = FALSE],
+                                   mixed_part(spec, "imputation"), ctx)
+    if (any(!imp))
+      out[, !imp] <- impute_targets(train, targets[!imp, , drop = FALSE],
+                                    mixed_part(spec, "mcf7"), ctx)
     return(out)
   }
   check_memory(nt + nrow(targets), nrow(train$x), n_observed = nt,
@@ -345,6 +374,7 @@ prior_features <- function(train, spec) {
 # The NTK method with one of the mixed prior's two priors.
 mixed_part <- function(spec, prior) {
   spec$prior <- prior
+  spec$no_reference <- NULL
   if (prior == "mcf7") spec$imputation <- NULL
   spec
 }

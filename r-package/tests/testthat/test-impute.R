@@ -94,6 +94,37 @@ test_that("the mixed prior uses the imputation prior for dense cell lines only",
   expect_equal(imp2$x[, 14], imp$x[, 14], tolerance = 1e-12)
 })
 
+test_that("no_reference routes sparse targets of drugs the reference never measured", {
+  cm <- hand_data()
+  # d7: measured in A only, never in MCF7
+  cm <- cmap_data(cbind(cm$x, rnorm(8)),
+                  rbind(cm$design, data.frame(drug = "d7", cell = "A")))
+  tg <- data.frame(drug = c("d7", "d1", "d6"), cell = c("B", "B", "A"))
+  # B (3 drugs) is sparse, A (5 drugs) dense at threshold 4
+  paper <- cmap_impute(cm, prior = "mixed", threshold = 4, targets = tg)
+  routed <- cmap_impute(cm, prior = "mixed", threshold = 4, targets = tg,
+                        no_reference = "imputation")
+  imp <- cmap_impute(cm, prior = "imputation", targets = tg)
+  mcf <- cmap_impute(cm, prior = "mcf7", targets = tg)
+  j <- ncol(cm$x) + 1:3
+  # the paper's split: (d7, B) sparse -> MCF7 prior; with no_reference it
+  # takes the imputation prior; (d1, B) keeps the MCF7 prior (MCF7 has d1);
+  # (d6, A) is dense -> imputation prior either way
+  expect_equal(paper$x[, j[1]], mcf$x[, j[1]], tolerance = 1e-12)
+  expect_equal(routed$x[, j[1]], imp$x[, j[1]], tolerance = 1e-12)
+  expect_false(isTRUE(all.equal(imp$x[, j[1]], mcf$x[, j[1]])))
+  expect_equal(routed$x[, j[2]], mcf$x[, j[2]], tolerance = 1e-12)
+  expect_equal(routed$x[, j[3]], imp$x[, j[3]], tolerance = 1e-12)
+  expect_equal(paper$x[, j[3]], imp$x[, j[3]], tolerance = 1e-12)
+  expect_match(attr(routed, "ntkmc")$method, "reference never measured")
+  expect_false(grepl("reference never measured", attr(paper, "ntkmc")$method))
+  expect_error(cmap_method("ntk", prior = "mixed", no_reference = "mean"),
+               "'no_reference' must be \"mcf7\" or \"imputation\"")
+  # the paper's default is not stored, so older method objects compare equal
+  expect_identical(cmap_method("ntk", prior = "mixed"),
+                   cmap_method("ntk", prior = "mixed", no_reference = "mcf7"))
+})
+
 test_that("user embeddings: a list of drug and cell matrices, or a function", {
   cm <- hand_data()
   set.seed(12)
