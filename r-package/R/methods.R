@@ -177,11 +177,9 @@ cmap_method <- function(method = c("ntk", "mean", "dnpp", "falrtc"),
       spec$imputation <- imputation
     }
     if (identical(prior, "mixed")) {
-      if (missing(no_reference)) no_reference <- no_reference[1L]
-      if (!is.character(no_reference) || length(no_reference) != 1L ||
-          is.na(no_reference) || !no_reference %in% c("mcf7", "imputation"))
-        stopf("'no_reference' must be \"mcf7\" or \"imputation\" (got %s)",
-              paste(deparse(no_reference), collapse = ""))
+      no_reference <- check_choice(if (missing(no_reference)) "mcf7"
+                                   else no_reference, "no_reference",
+                                   c("mcf7", "imputation"))
       # stored only when it is not the paper's choice, so that methods made
       # before the option existed compare (and memoise) as equal
       if (no_reference == "imputation") spec$no_reference <- no_reference
@@ -195,17 +193,10 @@ cmap_method <- function(method = c("ntk", "mean", "dnpp", "falrtc"),
     spec$mu <- check_weights(mu, "mu", positive_sum = FALSE)
     spec$max_iters <- check_count(max_iters, "max_iters", 0L)
     spec$tol <- check_number(tol, "tol", 0)
-    if (missing(center)) center <- center[1L]
-    if (!is.character(center) || length(center) != 1L || is.na(center) ||
-        !center %in% c("none", "cell"))
-      stopf("'center' must be \"none\" or \"cell\" (got %s)",
-            paste(deparse(center), collapse = ""))
-    spec$center <- center
-    if (missing(precision)) precision <- precision[1L]
-    if (!is.character(precision) || length(precision) != 1L ||
-        is.na(precision) || !precision %in% c("double", "single"))
-      stopf("'precision' must be \"double\" or \"single\" (got %s)",
-            paste(deparse(precision), collapse = ""))
+    spec$center <- check_choice(if (missing(center)) "none" else center,
+                                "center", c("none", "cell"))
+    precision <- check_choice(if (missing(precision)) "double" else precision,
+                              "precision", c("double", "single"))
     # stored only when it differs from the default, so that methods made
     # before the option existed compare (and memoise) as equal
     if (precision == "single") spec$precision <- precision

@@ -35,6 +35,15 @@ check_string <- function(x, name) {
   x
 }
 
+# One of a few strings; the message lists them ("a" or "b").
+check_choice <- function(x, name, choices) {
+  if (!is.character(x) || length(x) != 1L || is.na(x) || !x %in% choices)
+    stopf("'%s' must be %s (got %s)", name,
+          paste0("\"", choices, "\"", collapse = " or "),
+          paste(deparse(x), collapse = ""))
+  x
+}
+
 # The number of threads for numeric work: option "ntkmc.threads", 0 = every
 # online processor.
 default_threads <- function() getOption("ntkmc.threads", 0L)
