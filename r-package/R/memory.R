@@ -41,6 +41,12 @@
 #' @export
 ntk_memory <- function(n, m = 0, one_pattern = TRUE, n_observed = NULL,
                        n_features = 0) {
+  structure(sum(memory_parts(n, m, one_pattern, n_observed, n_features)),
+            class = "ntkmc_bytes")
+}
+
+# The terms of ntk_memory(), in bytes: c(kernel, data (and result), prior).
+memory_parts <- function(n, m, one_pattern, n_observed, n_features) {
   n <- check_number(n, "n", 0)
   m <- check_number(m, "m", 0)
   p <- check_number(n_features, "n_features", 0)
@@ -52,8 +58,8 @@ ntk_memory <- function(n, m = 0, one_pattern = TRUE, n_observed = NULL,
     if (one_pattern)
       kernel <- 8 * (s * s + min(n - s, max(256, floor(s / 4))) * s)
   }
-  bytes <- kernel * (if (one_pattern) 1 else 2) + 16 * m * n + 8 * p * n
-  structure(bytes, class = "ntkmc_bytes")
+  c(kernel = kernel * (if (one_pattern) 1 else 2), data = 16 * m * n,
+    prior = 8 * p * n)
 }
 
 #' @export
@@ -91,9 +97,9 @@ available_memory <- function() {
 # Refuses, with the numbers, a system that would not fit in memory.
 check_memory <- function(n, m, one_pattern = TRUE, what = "the NTK system",
                          n_observed = NULL, n_features = 0) {
-  need <- unclass(ntk_memory(n, m, one_pattern, n_observed, n_features))
+  parts <- memory_parts(n, m, one_pattern, n_observed, n_features)
+  need <- sum(parts)
   have <- available_memory()
-  prior <- 8 * n_features * n
   if (need > have)
     stopf(paste0(
       "%s over %s columns needs about %s (a dense double kernel of %s ",
@@ -101,8 +107,9 @@ check_memory <- function(n, m, one_pattern = TRUE, what = "the NTK system",
       "(argument 'targets' of cmap_impute()), use a smaller tensor, or raise ",
       "option ntkmc.max_memory if more memory is really available."),
       what, format(n, big.mark = ","), format_bytes(need),
-      format_bytes(need - 16 * m * n - prior), format_bytes(16 * m * n),
-      if (prior > 0) paste(" and a feature prior of", format_bytes(prior))
+      format_bytes(parts[["kernel"]]), format_bytes(parts[["data"]]),
+      if (parts[["prior"]] > 0)
+        paste(" and a feature prior of", format_bytes(parts[["prior"]]))
       else "",
       format_bytes(have),
       if (is.null(getOption("ntkmc.max_memory"))) "is available"
