@@ -280,24 +280,22 @@ no_reference_lines <- function(cv) {
   seen <- unique(paste(a$seed, a$drug)[a$cell == ref])
   p <- cv$profiles
   p$unref <- !(paste(p$seed, p$drug) %in% seen)
-  fold_means <- function(q, name) {
+  fold_means <- function(q) {
     q$regime <- as.character(q$regime)
     q <- rbind(q, transform(q, regime = "all"))
-    m <- stats::aggregate(cbind(mean_r2 = r2, mean_cosine = cosine) ~ seed + fold + regime,
-                          data = q, FUN = mean)
-    m$method <- name
-    m
+    stats::aggregate(cbind(mean_r2 = r2, mean_cosine = cosine) ~ seed + fold + regime,
+                     data = q, FUN = mean)
   }
   # the derivation holds: ntk_mixed's per-fold means from its profiles are
   # the ones cmap_cv() reported
-  chk <- fold_means(p[p$method == "ntk_mixed", ], "ntk_mixed")
+  chk <- fold_means(p[p$method == "ntk_mixed", ])
   f <- cv$folds[cv$folds$method == "ntk_mixed" & cv$folds$n_test > 0L, ]
   j <- match(paste(f$seed, f$fold, f$regime), paste(chk$seed, chk$fold, chk$regime))
   stopifnot(!anyNA(j), isTRUE(all.equal(f$mean_r2, chk$mean_r2[j])))
   routed <- rbind(p[p$method == "ntk_falrtc" & (p$regime == "dense" | p$unref), ],
                   p[p$method == "ntk_mcf7" & p$regime == "sparse" & !p$unref, ])
   name <- "ntk_mixed_noref"
-  rf <- fold_means(routed, name)
+  rf <- fold_means(routed)
   add <- f[, c("method", "seed", "fold", "regime", "n_test", "n_train")]
   add$method <- name
   j <- match(paste(add$seed, add$fold, add$regime), paste(rf$seed, rf$fold, rf$regime))
