@@ -441,19 +441,11 @@ cmap_compare <- function(cv, a, b, metric = c("mean_r2", "mean_cosine", "pearson
       stopf("method '%s' is not in 'cv' (methods: %s)", m,
             paste(names(cv$methods), collapse = ", "))
   if (identical(a, b)) stopf("'a' and 'b' must be different methods")
-  f <- cv$folds[cv$folds$regime == rg & cv$folds$n_test > 0L, ]
-  fa <- f[f$method == a, ]
-  fb <- f[f$method == b, ]
-  key_a <- paste(fa$seed, fa$fold)
-  key_b <- paste(fb$seed, fb$fold)
-  common <- intersect(key_a, key_b)
-  d <- fa[[metric]][match(common, key_a)] - fb[[metric]][match(common, key_b)]
-  ok <- is.finite(d)
-  d <- d[ok]
+  fd <- fold_differences(cv, a, b, metric, rg)
+  d <- fd$difference
   n <- length(d)
   if (n < 2L) stopf("the test needs at least 2 folds with %s test profiles", rg)
-  ratio <- mean(fa$n_test[match(common, key_a)][ok] /
-                  fa$n_train[match(common, key_a)][ok])
+  ratio <- mean(fd$n_test / fd$n_train)
   v <- stats::var(d)
   tstat <- if (v > 0) mean(d) / sqrt((1 / n + ratio) * v)
            else sign(mean(d)) * Inf
@@ -471,4 +463,23 @@ cmap_compare <- function(cv, a, b, metric = c("mean_r2", "mean_cosine", "pearson
                  data.name = sprintf("%s of %s vs %s (%s profiles)", metric, a, b, rg),
                  differences = d),
             class = "htest")
+}
+
+# Metric of method a minus that of method b on each fold of each round where
+# both have test profiles of regime rg and both values are finite: a data
+# frame (seed, fold, difference, n_test, n_train), folds in a's order.
+# cmap_compare() tests these differences and plot(cv, baseline =) draws them.
+fold_differences <- function(cv, a, b, metric, rg) {
+  f <- cv$folds[cv$folds$regime == rg & cv$folds$n_test > 0L, ]
+  fa <- f[f$method == a, ]
+  fb <- f[f$method == b, ]
+  key_a <- paste(fa$seed, fa$fold)
+  key_b <- paste(fb$seed, fb$fold)
+  ia <- which(key_a %in% key_b)
+  ib <- match(key_a[ia], key_b)
+  d <- fa[[metric]][ia] - fb[[metric]][ib]
+  ok <- is.finite(d)
+  data.frame(seed = fa$seed[ia][ok], fold = fa$fold[ia][ok],
+             difference = d[ok], n_test = fa$n_test[ia][ok],
+             n_train = fa$n_train[ia][ok])
 }

@@ -170,3 +170,48 @@ test_that("plots draw without error", {
   expect_gt(file.size(f), 1000)
   expect_output(print(cv), "2 methods, 1 round of 4-fold CV")
 })
+
+test_that("cross-validation plots draw the values they claim", {
+  cm <- small_cmap()
+  cv <- cmap_cv(cm, list(ntk = cmap_method("ntk"), mean = cmap_method("mean"),
+                         mean_half = cmap_method("mean", f = 0.5)),
+                k = 4, seeds = c(149, 10), threshold = 20, verbose = FALSE)
+  # bars: the overall metric averaged over rounds, whiskers the fold range
+  v <- ntkmc:::cv_bar_values(cv, "mean_r2", c("ntk", "mean"))
+  o <- cv$overall
+  expect_equal(v$value["ntk", "dense"],
+               mean(o$mean_r2[o$method == "ntk" & o$regime == "dense"]))
+  f <- cv$folds[cv$folds$method == "mean" & cv$folds$regime == "sparse", ]
+  expect_equal(v$lo["mean", "sparse"], min(f$mean_r2))
+  expect_equal(v$hi["mean", "sparse"], max(f$mean_r2))
+  # with a baseline: the per-fold differences cmap_compare() tests
+  d <- ntkmc:::cv_difference_values(cv, "mean_cosine", "mean", c("ntk", "mean_half"))
+  expect_setequal(unique(d$method), c("ntk", "mean_half"))
+  expect_equal(nrow(d), 2 * 3 * 8)                  # methods x regimes x folds
+  for (rg in c("all", "sparse"))
+    expect_equal(d$difference[d$method == "ntk" & d$regime == rg],
+                 cmap_compare(cv, "ntk", "mean", metric = "mean_cosine",
+                              regime = rg)$differences)
+  a <- cv$folds[cv$folds$method == "mean_half" & cv$folds$regime == "dense", ]
+  b <- cv$folds[cv$folds$method == "mean" & cv$folds$regime == "dense", ]
+  expect_equal(d$difference[d$method == "mean_half" & d$regime == "dense"],
+               a$mean_cosine - b$mean_cosine[match(paste(a$seed, a$fold),
+                                                   paste(b$seed, b$fold))])
+  f <- tempfile(fileext = ".pdf")
+  grDevices::pdf(f)
+  on.exit(unlink(f))
+  mfrow <- graphics::par("mfrow")
+  expect_identical(plot(cv, baseline = "mean"), cv)
+  expect_identical(plot(cv, baseline = "mean", methods = "ntk",
+                        metrics = "mean_r2"), cv)
+  expect_identical(plot(cv, methods = c("mean", "ntk"), col = 1:3), cv)
+  expect_identical(graphics::par("mfrow"), mfrow)   # settings restored
+  expect_error(plot(cv, baseline = "dnpp"),
+               "baseline method 'dnpp' is not in 'x' \\(methods: ntk, mean, mean_half\\)")
+  expect_error(plot(cv, methods = c("ntk", "falrtc")), "method 'falrtc' is not in 'x'")
+  expect_error(plot(cv, baseline = "ntk", methods = "ntk"),
+               "no method to compare with baseline 'ntk'")
+  expect_error(plot(cv, col = c("red", "blue")), "'col' gives 2 colours for 3 methods")
+  grDevices::dev.off()
+  expect_gt(file.size(f), 1000)
+})
