@@ -338,9 +338,9 @@ no_reference_lines <- function(cv) {
 # the plot of a data set: cmap-paper-sim.png by default; a marker that
 # already ends in the data set's name is not repeated
 # (bench-cmap-paper-lincs: cmap-paper-lincs.png)
-image_file <- function(name) {
-  if (endsWith(image_prefix, paste0("-", name))) paste0(image_prefix, ".png")
-  else sprintf("%s-%s.png", image_prefix, name)
+image_file <- function(name, suffix = "") {
+  if (endsWith(image_prefix, paste0("-", name))) paste0(image_prefix, suffix, ".png")
+  else sprintf("%s-%s%s.png", image_prefix, name, suffix)
 }
 
 fmt <- function(x, d = 3) ifelse(is.na(x), "-", formatC(x, format = "f", digits = d))
@@ -409,6 +409,19 @@ section <- function(name, data, rounds) {
                  width = 1200, height = 420, res = 100)
   plot(cv)
   grDevices::dev.off()
+  # the differences the t-test is about, fold by fold (the mean over cell
+  # type, far below, would flatten the others)
+  if ("dnpp" %in% names(cv$methods)) {
+    shown <- setdiff(names(cv$methods), "mean")
+    lines <- c(lines,
+      "Per fold, each method's metric minus DNPP's on the same fold (points: the folds of every round; bar: their mean):",
+      "", sprintf("![%s, per fold against DNPP](images/%s)", name,
+                  image_file(name, "-vs-dnpp")), "")
+    grDevices::png(file.path(images, image_file(name, "-vs-dnpp")),
+                   width = 1200, height = 420, res = 100)
+    plot(cv, baseline = "dnpp", methods = shown)
+    grDevices::dev.off()
+  }
   lines
 }
 
