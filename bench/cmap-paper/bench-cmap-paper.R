@@ -263,6 +263,77 @@ merge_rounds <- function(rounds) {
   out
 }
 
+# The paper's claims about these methods (Fig. 2C-D, Appendices F and I)
+# next to what this run measured: each claim as the paper states it, the
+# measured differences (overall values, averaged over rounds) with the folds
+# won (per fold and round, cmap_compare()'s pairing), and whether it holds.
+claims_lines <- function(cv) {
+  need <- c("mean", "dnpp", "falrtc", "ntk_dnpp", "ntk_falrtc", "ntk_mcf7", "ntk_mixed")
+  if (!all(need %in% names(cv$methods))) return(character())
+  o <- summary(cv)
+  mets <- c(mean_r2 = "R^2", mean_cosine = "cosine", pearson = "r")
+  labels <- c(mean = "the mean", dnpp = "DNPP", falrtc = "FaLRTC")
+  val <- function(m, met, rg) o[[met]][o$method == m & o$regime == rg]
+  signed <- function(x) sprintf("%+.3f", x)
+  # a against b in regime rg: overall difference and folds won, per metric
+  against <- function(a, b, rg) {
+    lapply(names(mets), function(met) {
+      d <- cmap_compare(cv, a, b, metric = met, regime = rg)$differences
+      list(metric = met, diff = val(a, met, rg) - val(b, met, rg),
+           won = sum(d > 0), n = length(d))
+    })
+  }
+  every_fold <- function(a, b, rg) {
+    r <- against(a, b, rg)
+    text <- paste(vapply(r, function(x) sprintf("%s %s (%d/%d folds)", mets[[x$metric]],
+                                                signed(x$diff), x$won, x$n), ""),
+                  collapse = ", ")
+    won <- vapply(r, function(x) x$won, 1)
+    n <- vapply(r, function(x) x$n, 1)
+    holds <- if (all(won == n)) "yes"
+             else if (all(won == 0)) "no: behind on every fold"
+             else sprintf("no: ahead on %d%% of the folds", round(100 * sum(won) / sum(n)))
+    c(text, holds)
+  }
+  ahead_of_all <- function(a, rg) {
+    rows <- lapply(names(labels), function(b) {
+      r <- against(a, b, rg)
+      list(b = b, diff = vapply(r, function(x) x$diff, 1))
+    })
+    text <- paste(vapply(rows, function(x) sprintf("%s: %s", labels[[x$b]],
+                                                   paste(signed(x$diff), collapse = " / ")), ""),
+                  collapse = "; ")
+    behind <- vapply(rows, function(x) any(x$diff <= 0), TRUE)
+    holds <- if (!any(behind)) "yes"
+             else sprintf("no: behind %s", paste(labels[vapply(rows[behind], `[[`, "", "b")],
+                                                 collapse = " and "))
+    c(sprintf("%s (R^2 / cosine / r)", text), holds)
+  }
+  t_r2 <- cmap_compare(cv, "ntk_mixed", "dnpp", metric = "mean_r2")
+  t_cos <- cmap_compare(cv, "ntk_mixed", "dnpp", metric = "mean_cosine")
+  mix <- every_fold("ntk_mixed", "dnpp", "all")
+  p_max <- max(t_r2$p.value, t_cos$p.value)
+  rows <- list(
+    c("The NTK with DNPP's output as prior improves on DNPP in every metric on every fold (Appendix F, Fig. 5)",
+      every_fold("ntk_dnpp", "dnpp", "all")),
+    c("The NTK with FaLRTC's output as prior improves on FaLRTC in every metric on every fold (Appendix F, Fig. 6)",
+      every_fold("ntk_falrtc", "falrtc", "all")),
+    c("In the sparse regime the NTK with the MCF7 prior is ahead of the mean over cell type, FaLRTC and DNPP (Fig. 2C)",
+      ahead_of_all("ntk_mcf7", "sparse")),
+    c("On all profiles the mixed prior (FaLRTC dense, MCF7 sparse) is ahead of DNPP, FaLRTC and the mean over cell type (Fig. 2D)",
+      ahead_of_all("ntk_mixed", "all")),
+    c("The mixed prior is ahead of DNPP on every fold of every round in every metric, p < 1e-20 (Appendix I)",
+      sprintf("%s; t = %.1f (R^2), %.1f (cosine), p <= %.2g with %d df",
+              mix[1L], t_r2$statistic, t_cos$statistic, p_max,
+              as.integer(t_r2$parameter)),
+      if (mix[2L] != "yes") mix[2L]
+      else if (p_max < 1e-20) "yes"
+      else "every fold: yes; p < 1e-20 needs more folds (the paper's 5 rounds)"))
+  c("", "The paper's claims (on the real CMAP data) next to this run; differences are this run's overall values minus the other method's, folds are those where the method is ahead:",
+    "", "| the paper's claim | measured here | holds |", "|---|---|---|",
+    vapply(rows, function(r) sprintf("| %s | %s | %s |", r[1L], r[2L], r[3L]), ""))
+}
+
 # Sparse test profiles of drugs the reference line never measured: the
 # MCF7 prior can embed them only by the mean reference profile.  Mean R^2
 # by whether the reference measured the drug, and the mixed prior with such
@@ -397,7 +468,7 @@ section <- function(name, data, rounds) {
                               names(wins)[i], tests[[i]]$statistic,
                               as.integer(tests[[i]]$parameter), tests[[i]]$p.value,
                               100 * wins[i]))
-  lines <- c(lines, no_reference_lines(cv))
+  lines <- c(lines, claims_lines(cv), no_reference_lines(cv))
   peak <- max(vapply(rounds, `[[`, 1, "peak"))
   lines <- c(lines, "",
     sprintf("Peak resident memory of the run: %.1f GB; wall time per round: %s s.",
