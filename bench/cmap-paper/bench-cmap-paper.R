@@ -268,6 +268,8 @@ merge_rounds <- function(rounds) {
 # measured differences (overall values, averaged over rounds) with the folds
 # won (per fold and round, cmap_compare()'s pairing), and whether it holds.
 claims_lines <- function(cv) {
+  and_list <- function(x) if (length(x) < 3L) paste(x, collapse = " and ")
+                          else paste(paste(x[-length(x)], collapse = ", "), "and", x[length(x)])
   need <- c("mean", "dnpp", "falrtc", "ntk_dnpp", "ntk_falrtc", "ntk_mcf7", "ntk_mixed")
   if (!all(need %in% names(cv$methods))) return(character())
   o <- summary(cv)
@@ -292,7 +294,7 @@ claims_lines <- function(cv) {
     n <- vapply(r, function(x) x$n, 1)
     holds <- if (all(won == n)) "yes"
              else if (all(won == 0)) "no: behind on every fold"
-             else sprintf("no: ahead on %d%% of the folds", round(100 * sum(won) / sum(n)))
+             else "no: not on every fold"
     c(text, holds)
   }
   ahead_of_all <- function(a, rg) {
@@ -305,8 +307,7 @@ claims_lines <- function(cv) {
                   collapse = "; ")
     behind <- vapply(rows, function(x) any(x$diff <= 0), TRUE)
     holds <- if (!any(behind)) "yes"
-             else sprintf("no: behind %s", paste(labels[vapply(rows[behind], `[[`, "", "b")],
-                                                 collapse = " and "))
+             else sprintf("no: behind %s", and_list(labels[vapply(rows[behind], `[[`, "", "b")]))
     c(sprintf("%s (R^2 / cosine / r)", text), holds)
   }
   t_r2 <- cmap_compare(cv, "ntk_mixed", "dnpp", metric = "mean_r2")
