@@ -91,21 +91,20 @@ plot.ntkmc_cv <- function(x, metrics = c("pearson", "mean_r2", "mean_cosine"),
   if (length(col) < length(all_methods))
     stopf("'col' gives %d colours for %d methods", length(col),
           length(all_methods))
-  shown <- methods
-  shown_col <- unname(col)[match(shown, all_methods)]
+  shown_col <- unname(col)[match(methods, all_methods)]
   op <- graphics::par(no.readonly = TRUE)   # all of it: the legend moves fig
   on.exit(graphics::par(op))
   graphics::par(mfrow = c(1L, length(metrics)), mar = c(3, 3.5, 2.5, 0.5),
                 oma = c(1.6, 0, 0, 0))
   for (met in metrics) {
-    if (is.null(baseline)) cv_bars(x, met, shown, shown_col, ...)
-    else cv_differences(x, met, baseline, shown, shown_col, ...)
+    if (is.null(baseline)) cv_bars(x, met, methods, shown_col, ...)
+    else cv_differences(x, met, baseline, methods, shown_col, ...)
   }
   # one legend for all panels, under them, off the data
   graphics::par(fig = c(0, 1, 0, 1), oma = c(0, 0, 0, 0), mar = c(0, 0, 0, 0),
                 new = TRUE)
   graphics::plot.new()
-  graphics::legend("bottom", legend = shown, fill = shown_col, bty = "n",
+  graphics::legend("bottom", legend = methods, fill = shown_col, bty = "n",
                    horiz = TRUE, cex = 0.8, xpd = TRUE)
   invisible(x)
 }
